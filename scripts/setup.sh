@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install what visitplan needs on Debian (system libraries and fonts), then visitplan itself
+# with its test tools into .venv. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+    python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+    fontconfig fonts-noto-cjk poppler-utils chromium
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q ".[test]"

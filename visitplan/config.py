@@ -1,0 +1,168 @@
+"""The configuration: where it is found, what it may say, and the environment's say over it.
+
+Order: --config FILE, else $VISITPLAN_CONFIG, else ./visitplan.yaml, else config.yaml in the
+user config folder. Every key can be set as VISITPLAN_<KEY> (nested keys joined by `_`);
+the environment wins over the file. Paths are relative to the configuration file.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from visitplan.errors import ValidationFailed
+from visitplan.fields import Email, Language, Line, check_mailbox
+from visitplan.loader import MapNode, Scalar, SeqNode, load_file
+from visitplan.model import host_schema
+from visitplan.schema import Check, Context, Enum, Int, Invalid, List, Obj, Str
+
+DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
+ENV_PREFIX = "VISITPLAN_"
+
+
+def _clock(text: str) -> str:
+    import re
+
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"{text!r} is not a time of day like 08:00")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def Clock(description=""):
+    return Check(_clock, "a time of day like 08:00", description,
+                 json={"type": "string", "pattern": r"^\d{1,2}:\d{2}$"})
+
+
+CONFIG = Obj({
+    "language": Language("default guest language for visits that give none"),
+    "staff_language": Language("default staff language"),
+    "host": host_schema(required=()),
+    "departments": Obj({d: List(Email(), allow_single=True) for d in DEPARTMENTS},
+                       description="who receives each department's reminders"),
+    "smtp": Obj({
+        "host": Line(), "port": Int(minimum=1, maximum=65535),
+        "security": Enum(("none", "starttls", "ssl")),
+        "username": Line(), "password_env": Line(max_len=100),
+        "from": Check(check_mailbox, "a sender like 'Name <name@example.com>'"),
+        "timeout": Int(minimum=1, maximum=600),
+    }),
+    "output": Line(max_len=1000), "templates": Line(max_len=1000),
+    "profiles": Line(max_len=1000), "state": Line(max_len=1000),
+    "office_hours": Obj({"start": Clock(), "end": Clock()}),
+    "day_start": Clock("when whole-day tasks fall due (default 09:00)"),
+})
+
+_PATH_KEYS = ("output", "templates", "profiles", "state")
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    language: str | None = None
+    staff_language: str | None = None
+    host: dict = field(default_factory=dict)
+    departments: dict = field(default_factory=dict)
+    smtp: dict = field(default_factory=dict)
+    output: Path | None = None
+    templates: Path | None = None
+    profiles: Path | None = None
+    state: Path | None = None
+    office_hours: dict = field(default_factory=lambda: {"start": "08:00", "end": "19:00"})
+    day_start: str = "09:00"
+
+    @property
+    def state_path(self) -> Path:
+        if self.state:
+            return self.state
+        import platformdirs
+
+        return Path(platformdirs.user_state_dir("visitplan")) / "state.sqlite3"
+
+    def output_dir(self, visit_id: str) -> Path:
+        return (self.output or Path("out")) / visit_id
+
+    def smtp_setting(self, key: str, default=None):
+        return self.smtp.get(key, default)
+
+
+def find_config(explicit: str | None, cwd: Path | None = None) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_PREFIX + "CONFIG")
+    if env:
+        return Path(env)
+    local = (cwd or Path.cwd()) / "visitplan.yaml"
+    if local.is_file():
+        return local
+    import platformdirs
+
+    user = Path(platformdirs.user_config_dir("visitplan")) / "config.yaml"
+    return user if user.is_file() else None
+
+
+def _env_keys(spec: Obj, prefix: str = "") -> dict[str, tuple[str, ...]]:
+    """VISITPLAN_SMTP_PASSWORD_ENV -> ("smtp", "password_env"), for every known key."""
+    keys = {}
+    for name, sub in spec.fields.items():
+        path = (*prefix, name) if prefix else (name,)
+        if isinstance(sub, Obj):
+            keys.update(_env_keys(sub, path))
+        else:
+            keys[ENV_PREFIX + "_".join(path).upper()] = path
+    return keys
+
+
+def _apply_env(nodes: MapNode, environ) -> None:
+    for var, path in _env_keys(CONFIG).items():
+        if var not in environ:
+            continue
+        target = nodes
+        for part in path[:-1]:
+            child = target.get(part)
+            if not isinstance(child, MapNode):
+                child = MapNode(0, 0)
+                target[part] = child
+                target.keys_at[part] = Scalar(part)
+            target = child
+        value = Scalar(environ[var], 0, 0, quoted=True)
+        if path[-1] in ("to", "cc") or path[0] == "departments":
+            items = [s.strip() for s in environ[var].split(",") if s.strip()]
+            value = SeqNode(0, 0)
+            value.extend(Scalar(s, 0, 0, True) for s in items)
+        target[path[-1]] = value
+        target.keys_at[path[-1]] = Scalar(path[-1])
+
+
+def load_config(explicit: str | None = None, environ=None, cwd: Path | None = None) -> Config:
+    environ = os.environ if environ is None else environ
+    path = find_config(explicit, cwd)
+    if path is not None:
+        nodes = load_file(path)
+    else:
+        nodes = MapNode(0, 0)
+    _apply_env(nodes, environ)
+    ctx = Context(str(path) if path else "environment")
+    try:
+        data = CONFIG.convert(nodes, "", ctx)
+    except Invalid:
+        raise ValidationFailed(_name_env_problems(ctx.problems)) from None
+    base = path.parent.resolve() if path else Path.cwd()
+    for key in _PATH_KEYS:
+        if key in data:
+            data[key] = (base / Path(data[key]).expanduser())
+    hours = {"start": "08:00", "end": "19:00", **data.pop("office_hours", {})}
+    return Config(path=path, office_hours=hours, **data)
+
+
+def _name_env_problems(problems):
+    """Problems found in values that came from the environment name the variable."""
+    from dataclasses import replace
+
+    out = []
+    for p in problems:
+        if p.line == 0 and p.field:
+            var = ENV_PREFIX + p.field.replace(".", "_").split("[")[0].upper()
+            p = replace(p, file=f"environment variable {var}")
+        out.append(p)
+    return out

@@ -1,0 +1,106 @@
+"""Field checks shared by the visit and configuration schemas."""
+from __future__ import annotations
+
+import functools
+import re
+from email.utils import parseaddr
+
+from visitplan.schema import Check, Enum, Str, did_you_mean
+
+LANGUAGES = ("zh", "en", "ko")
+DIETS = ("halal", "no-pork", "no-beef", "vegetarian", "vegan", "no-alcohol")
+
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
+# codes Babel lists among territories that are not countries
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+
+
+def check_email(text: str) -> str:
+    if "\r" in text or "\n" in text:
+        raise ValueError("an email address may not contain a line break")
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        raise ValueError(f"{text!r} is not a valid email address (like name@example.com)")
+    return text
+
+
+def check_mailbox(text: str) -> str:
+    """`Name <addr@example.com>` or a bare address."""
+    if "\r" in text or "\n" in text:
+        raise ValueError("a sender may not contain a line break")
+    name, addr = parseaddr(text)
+    if not addr:
+        raise ValueError(f"{text!r} is not an address like 'Name <name@example.com>'")
+    check_email(addr)
+    return text
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories
+                     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
+
+
+def check_country(text: str) -> str:
+    code = text.upper()
+    if code in country_codes():
+        return code
+    raise ValueError(f"{text!r} is not an ISO 3166 country code (two letters, like KR, CN, "
+                     f"DE or NO)")
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_timezone(text: str):
+    import zoneinfo
+
+    if text in _zones():
+        return text
+    try:
+        zoneinfo.ZoneInfo(text)
+        return text
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{text!r} is not an IANA time zone (like Asia/Shanghai)"
+                         + did_you_mean(text, sorted(_zones()))) from None
+
+
+def check_diet(text: str) -> str:
+    if text in DIETS:
+        return text
+    if text.startswith("allergy:") and text[len("allergy:"):].strip():
+        return "allergy:" + text[len("allergy:"):].strip()
+    raise ValueError(f"{text!r} is not one of {', '.join(DIETS)} or allergy:<what>"
+                     + did_you_mean(text, list(DIETS)))
+
+
+def check_id(text: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", text):
+        return text
+    raise ValueError(f"{text!r} is not a valid id: letters, digits, '.', '_' and '-', "
+                     "starting with a letter or digit")
+
+
+def Email(description="", default=None):
+    return Check(check_email, "an email address", description, default,
+                 {"type": "string", "format": "email"})
+
+
+def Country(description="", default=None):
+    return Check(check_country, "an ISO 3166 country code", description, default,
+                 {"type": "string", "pattern": "^[A-Za-z]{2}$"})
+
+
+def Language(description="", default=None):
+    return Enum(LANGUAGES, description, default)
+
+
+def Line(description="", default=None, max_len=300):
+    return Str(description, default, max_len=max_len)

@@ -1,0 +1,169 @@
+"""YAML text -> plain data that remembers where each value stood.
+
+Nothing here constructs objects: the text is composed into PyYAML's node graph with the
+safe loader and converted by us. Every scalar stays a string (`Scalar`), so the schema, not
+YAML 1.1, decides what `NO` or `10:30` means. Mappings and sequences keep their line and
+column, and so does every key.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from visitplan.errors import Problem, ValidationFailed
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 100_000
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+class Scalar(str):
+    """A scalar as written, with its position (1-based) and whether it was quoted."""
+
+    line: int
+    col: int
+    quoted: bool
+
+    def __new__(cls, value: str, line: int = 0, col: int = 0, quoted: bool = False):
+        obj = super().__new__(cls, value)
+        obj.line, obj.col, obj.quoted = line, col, quoted
+        return obj
+
+    @property
+    def is_null(self) -> bool:
+        return not self.quoted and str(self) in _NULLS
+
+
+class MapNode(dict):
+    """A mapping; `keys` maps each key to its Scalar (for the key's own position)."""
+
+    def __init__(self, line: int, col: int):
+        super().__init__()
+        self.line, self.col = line, col
+        self.keys_at: dict[str, Scalar] = {}
+
+
+class SeqNode(list):
+    def __init__(self, line: int, col: int):
+        super().__init__()
+        self.line, self.col = line, col
+
+
+def position(value) -> tuple[int, int]:
+    return getattr(value, "line", 0), getattr(value, "col", 0)
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Converter:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.count = 0
+
+    def fail(self, node, message: str, field: str = ""):
+        line, col = _mark(node)
+        raise ValidationFailed([Problem(self.filename, line, col, field, message)])
+
+    def convert(self, node, path: str = ""):
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(node, f"the file expands to more than {MAX_NODES} values "
+                            "(anchors and aliases repeated too often)", path)
+        if not node.tag.startswith(_STANDARD_TAG) and node.tag not in ("!",):
+            self.fail(node, f"YAML tags such as {node.tag} are not allowed; "
+                            "write plain values", path)
+        line, col = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return Scalar(node.value, line, col, node.style in ("'", '"', "|", ">"))
+        if isinstance(node, yaml.SequenceNode):
+            seq = SeqNode(line, col)
+            for i, item in enumerate(node.value):
+                seq.append(self.convert(item, f"{path}[{i}]"))
+            return seq
+        mapping = MapNode(line, col)
+        for key_node, value_node in node.value:
+            if key_node.tag == _STANDARD_TAG + "merge":
+                self._merge(mapping, value_node, path)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be a plain word", path)
+            kline, kcol = _mark(key_node)
+            key = Scalar(key_node.value, kline, kcol, key_node.style is not None)
+            if key in mapping and key in mapping.keys_at and not getattr(
+                    mapping.keys_at[key], "merged", False):
+                first = mapping.keys_at[key]
+                self.fail(key_node, f"duplicate key '{key}' (first given at line {first.line})",
+                          _join(path, key))
+            mapping[str(key)] = self.convert(value_node, _join(path, key))
+            mapping.keys_at[str(key)] = key
+        return mapping
+
+    def _merge(self, mapping: MapNode, node, path: str) -> None:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                self.fail(source, "'<<' must merge a mapping", path)
+            merged = self.convert(source, path)
+            for key, value in merged.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    k = merged.keys_at[key]
+                    k.merged = True
+                    mapping.keys_at[key] = k
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def read_text(path: Path, label: str) -> str:
+    """Read a UTF-8 file no larger than 1 MiB, or fail with one clear problem."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationFailed([Problem(label, 0, 0, "", "no such file")]) from None
+    except IsADirectoryError:
+        raise ValidationFailed([Problem(label, 0, 0, "", "is a folder, not a YAML file")]) from None
+    except OSError as exc:
+        raise ValidationFailed([Problem(label, 0, 0, "", f"cannot be read: {exc.strerror}")]) from None
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed([Problem(label, 0, 0, "", f"is {len(data) // 1024} KiB; a visit "
+                                        "or configuration file may be at most 1 MiB")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValidationFailed([Problem(label, line, col, "", "is not UTF-8 text; "
+                                        "save it as UTF-8")]) from None
+    return text
+
+
+def load_text(text: str, label: str) -> MapNode:
+    """Parse YAML text whose top level must be a mapping."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ValidationFailed([Problem(label, line, col, "", f"invalid YAML: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationFailed([Problem(label, 0, 0, "", f"invalid YAML: {exc}")]) from None
+    if node is None:
+        raise ValidationFailed([Problem(label, 0, 0, "", "is empty; a visit file is a YAML "
+                                        "mapping (run `visitplan new` for a start)")])
+    if not isinstance(node, yaml.MappingNode):
+        line, col = _mark(node)
+        raise ValidationFailed([Problem(label, line, col, "", "the top level must be a mapping "
+                                        "of keys such as `title:` and `guests:`")])
+    return _Converter(label).convert(node)
+
+
+def load_file(path: Path, label: str | None = None) -> MapNode:
+    label = label or str(path)
+    return load_text(read_text(path, label), label)

@@ -1,0 +1,365 @@
+"""A small schema language: one definition converts YAML nodes into typed values,
+collects every problem with its line and column, and exports JSON Schema for editors.
+
+Each field type reads the string the user wrote (see loader.Scalar), so YAML 1.1 guesses
+never reach the model: a country stays `NO`, a time stays `10:35`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Callable
+
+from visitplan.errors import Problem
+from visitplan.loader import MapNode, Scalar, SeqNode, position
+
+
+@dataclass
+class Context:
+    filename: str
+    problems: list[Problem] = dc_field(default_factory=list)
+
+    def error(self, node, path: str, message: str) -> None:
+        line, col = position(node)
+        self.problems.append(Problem(self.filename, line, col, path, message))
+
+    def warn(self, node, path: str, message: str) -> None:
+        line, col = position(node)
+        self.problems.append(Problem(self.filename, line, col, path, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+# what `visitplan new` writes for the user to fill in: <like this>
+PLACEHOLDER = re.compile(r"<[^<>=\"'/]*>")
+
+
+class Invalid(Exception):
+    """Internal: a value could not be converted; the problem is already recorded."""
+
+
+def _describe(value) -> str:
+    if isinstance(value, MapNode):
+        return "a mapping"
+    if isinstance(value, SeqNode):
+        return "a list"
+    return repr(str(value))
+
+
+class Field:
+    description = ""
+
+    def __init__(self, description: str = "", default: Any = None):
+        self.description = description
+        self.default = default
+
+    def convert(self, value, path: str, ctx: Context):
+        raise NotImplementedError
+
+    def scalar(self, value, path: str, ctx: Context, expected: str) -> Scalar:
+        if not isinstance(value, Scalar):
+            ctx.error(value, path, f"expected {expected}, found {_describe(value)}")
+            raise Invalid
+        if PLACEHOLDER.fullmatch(str(value).strip()):
+            ctx.error(value, path, f"still holds the placeholder {str(value).strip()}; "
+                      f"fill in {expected}")
+            raise Invalid
+        return value
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def _doc(self, schema: dict) -> dict:
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+class Str(Field):
+    """Text on one line (`header=True`, the default, refuses CR and LF) or several."""
+
+    def __init__(self, description="", default=None, multiline=False, max_len=2000,
+                 pattern: str | None = None, pattern_hint: str = ""):
+        super().__init__(description, default)
+        self.multiline, self.max_len = multiline, max_len
+        self.pattern, self.pattern_hint = pattern, pattern_hint
+
+    def convert(self, value, path, ctx):
+        s = self.scalar(value, path, ctx, "text")
+        text = str(s).strip() if not self.multiline else str(s).rstrip()
+        if not text:
+            ctx.error(value, path, "is empty; give a value or leave the key out")
+            raise Invalid
+        if not self.multiline and ("\r" in text or "\n" in text):
+            ctx.error(value, path, "must be on one line (line breaks are not allowed here)")
+            raise Invalid
+        if len(text) > self.max_len:
+            ctx.error(value, path, f"is {len(text)} characters long; at most {self.max_len}")
+            raise Invalid
+        if self.pattern and not re.fullmatch(self.pattern, text):
+            ctx.error(value, path, f"{text!r} is not {self.pattern_hint}")
+            raise Invalid
+        return text
+
+    def json_schema(self):
+        schema = {"type": "string", "minLength": 1, "maxLength": self.max_len}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern})$"
+        return self._doc(schema)
+
+
+class Enum(Field):
+    def __init__(self, choices, description="", default=None):
+        super().__init__(description, default)
+        self.choices = list(choices)
+
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, "one of " + ", ".join(self.choices))).strip()
+        if s in self.choices:
+            return s
+        folded = {c.lower(): c for c in self.choices}
+        if s.lower() in folded:
+            return folded[s.lower()]
+        ctx.error(value, path, f"{s!r} is not one of {', '.join(self.choices)}"
+                  + did_you_mean(s, self.choices))
+        raise Invalid
+
+    def json_schema(self):
+        return self._doc({"enum": self.choices})
+
+
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+
+
+class Bool(Field):
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, "true or false")).strip().lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+        ctx.error(value, path, f"{str(value)!r} is not true or false")
+        raise Invalid
+
+    def json_schema(self):
+        return self._doc({"type": "boolean"})
+
+
+class Int(Field):
+    def __init__(self, description="", default=None, minimum=None, maximum=None):
+        super().__init__(description, default)
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, "a whole number")).strip()
+        if not re.fullmatch(r"[+-]?\d+", s):
+            ctx.error(value, path, f"{s!r} is not a whole number")
+            raise Invalid
+        n = int(s)
+        if (self.minimum is not None and n < self.minimum) or (
+                self.maximum is not None and n > self.maximum):
+            ctx.error(value, path, f"{n} is out of range {self.minimum} to {self.maximum}")
+            raise Invalid
+        return n
+
+    def json_schema(self):
+        schema = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return self._doc(schema)
+
+
+_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
+_TIME = r"(\d{1,2}):(\d{2})"
+_AMBIGUOUS_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+
+
+def _make_date(m, value, path, ctx) -> dt.date:
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        ctx.error(value, path, f"{str(value).strip()!r} is not a real date ({exc})")
+        raise Invalid from None
+
+
+class Date(Field):
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, "a date like 2026-12-08")).strip()
+        m = re.fullmatch(_DATE, s)
+        if not m:
+            hint = (" (day and month could be either way round)"
+                    if _AMBIGUOUS_DATE.fullmatch(s) else "")
+            ctx.error(value, path, f"{s!r} is not a date written as YYYY-MM-DD{hint}")
+            raise Invalid
+        return _make_date(m, value, path, ctx)
+
+    def json_schema(self):
+        return self._doc({"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"})
+
+
+class DateTime(Field):
+    """A local date and time `2026-12-08 10:35` (naive; the visit's time zone applies)."""
+
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, "a date and time like 2026-12-08 10:35")).strip()
+        m = re.fullmatch(_DATE + r"(?:[ T]" + _TIME + r"(?::00)?)?", s)
+        if not m:
+            if re.fullmatch(_TIME, s):
+                msg = f"{s!r} has a time but no date; write it as YYYY-MM-DD HH:MM"
+            elif _AMBIGUOUS_DATE.match(s):
+                msg = (f"{s!r} is ambiguous (day and month could be either way round); "
+                       "write it as YYYY-MM-DD HH:MM")
+            elif re.search(r"[+-]\d{2}:?\d{2}$|Z$", s):
+                msg = (f"{s!r} carries a UTC offset; write local time as YYYY-MM-DD HH:MM "
+                       "(the visit's timezone applies)")
+            else:
+                msg = f"{s!r} is not a date and time written as YYYY-MM-DD HH:MM"
+            ctx.error(value, path, msg)
+            raise Invalid
+        day = _make_date(m, value, path, ctx)
+        if m.group(4) is None:
+            ctx.error(value, path, f"{s!r} has no time of day; write it as YYYY-MM-DD HH:MM")
+            raise Invalid
+        hour, minute = int(m.group(4)), int(m.group(5))
+        if hour > 23 or minute > 59:
+            ctx.error(value, path, f"{s!r} has no such time of day")
+            raise Invalid
+        return dt.datetime.combine(day, dt.time(hour, minute))
+
+    def json_schema(self):
+        return self._doc({"type": "string",
+                          "pattern": r"^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:00)?$"})
+
+
+class Check(Field):
+    """A string checked by a function that returns the converted value or raises ValueError."""
+
+    def __init__(self, check: Callable[[str], Any], expected: str, description="",
+                 default=None, json: dict | None = None):
+        super().__init__(description, default)
+        self.check, self.expected, self.json = check, expected, json or {"type": "string"}
+
+    def convert(self, value, path, ctx):
+        s = str(self.scalar(value, path, ctx, self.expected)).strip()
+        try:
+            return self.check(s)
+        except ValueError as exc:
+            ctx.error(value, path, str(exc) or f"{s!r} is not {self.expected}")
+            raise Invalid from None
+
+    def json_schema(self):
+        return self._doc(dict(self.json))
+
+
+class List(Field):
+    def __init__(self, item: Field, description="", default=None, min_items=0,
+                 max_items=500, allow_single=False):
+        super().__init__(description, default)
+        self.item, self.min_items, self.max_items = item, min_items, max_items
+        self.allow_single = allow_single
+
+    def convert(self, value, path, ctx):
+        if isinstance(value, Scalar) and self.allow_single:
+            value_list = [value]
+        elif not isinstance(value, SeqNode):
+            ctx.error(value, path, f"expected a list, found {_describe(value)}")
+            raise Invalid
+        else:
+            value_list = value
+        if len(value_list) < self.min_items:
+            ctx.error(value, path, f"needs at least {self.min_items} "
+                      f"entr{'y' if self.min_items == 1 else 'ies'}")
+            raise Invalid
+        if len(value_list) > self.max_items:
+            ctx.error(value, path, f"has {len(value_list)} entries; at most {self.max_items}")
+            raise Invalid
+        out, failed = [], False
+        for i, item in enumerate(value_list):
+            try:
+                out.append(self.item.convert(item, f"{path}[{i}]", ctx))
+            except Invalid:
+                failed = True
+        if failed:
+            raise Invalid
+        return out
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.allow_single:
+            schema = {"anyOf": [schema, self.item.json_schema()]}
+        return self._doc(schema)
+
+
+class Obj(Field):
+    """A mapping with known keys. Unknown keys are errors with a "did you mean" hint."""
+
+    def __init__(self, fields: dict[str, Field], required=(), description="", default=None,
+                 extra: Field | None = None):
+        super().__init__(description, default)
+        self.fields, self.required, self.extra = fields, set(required), extra
+
+    def convert(self, value, path, ctx):
+        if not isinstance(value, MapNode):
+            if isinstance(value, Scalar) and value.is_null:
+                ctx.error(value, path, "is empty; expected a mapping of "
+                          + ", ".join(self.fields) if self.fields else "is empty")
+            else:
+                ctx.error(value, path, f"expected a mapping, found {_describe(value)}")
+            raise Invalid
+        out, failed = {}, False
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else key
+            spec = self.fields.get(key, self.extra)
+            if spec is None:
+                hint = did_you_mean(key, list(self.fields))
+                if not hint and isinstance(item, Scalar) and item.is_null:
+                    hint = ("; if it belongs to the value before it, put that value in quotes "
+                            "(a comma separates entries inside {...})")
+                ctx.error(value.keys_at[key], sub, f"unknown key '{key}'" + hint)
+                failed = True
+                continue
+            if isinstance(item, Scalar) and item.is_null:
+                if key in self.required:
+                    ctx.error(item if item.line else value.keys_at[key], sub,
+                              "is required but empty")
+                    failed = True
+                continue
+            try:
+                out[key] = spec.convert(item, sub, ctx)
+            except Invalid:
+                failed = True
+        for key in self.fields:
+            if key in self.required and key not in value:
+                sub = f"{path}.{key}" if path else key
+                ctx.error(value, sub, "is required")
+                failed = True
+        if failed:
+            raise Invalid
+        for key, spec in self.fields.items():
+            if key not in out and spec.default is not None:
+                out[key] = spec.default() if callable(spec.default) else spec.default
+        return out
+
+    def json_schema(self):
+        schema = {"type": "object",
+                  "properties": {k: f.json_schema() for k, f in self.fields.items()},
+                  "additionalProperties": self.extra.json_schema() if self.extra else False}
+        if self.required:
+            schema["required"] = sorted(self.required, key=list(self.fields).index)
+        return self._doc(schema)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if c.lower() == str(word).lower()]
+    return f"; did you mean '{close[0]}'?" if close else ""
