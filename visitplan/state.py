@@ -208,6 +208,38 @@ class State:
                        "excluded.built_at", (visit, input_hash, str(output), _now()))
 
 
+@contextlib.contextmanager
+def exclusive(state_path: Path, wait: float = 0.0):
+    """Hold the lock that lets one process send mail at a time; yields False (without
+    blocking longer than `wait` seconds) when another process holds it. The lock is an
+    flock on `<state>.lock`, so a killed process never leaves it behind."""
+    import fcntl
+    import time
+
+    lock_path = Path(str(state_path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def _statements(script: str) -> list[str]:
     lines = [line.split("--")[0] for line in script.splitlines()]
     return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
