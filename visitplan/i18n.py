@@ -33,7 +33,7 @@ def t(key: str, lang: str, **values) -> str:
 
 def lead_time(anchor: str, offset, lang: str) -> str:
     """'5 days before arrival', '到达前5天', '도착 5일 전' for an anchor and an Offset."""
-    if anchor in ("arrival", "departure"):
+    if anchor in ("arrival", "departure", "on-site"):
         anchor_text = t(f"anchor.{anchor}", lang)
     else:
         anchor_text = t("anchor.kind", lang, kind=t(f"kind.{anchor}", lang))

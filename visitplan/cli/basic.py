@@ -135,8 +135,9 @@ def profiles_command(ctx, name, lang, as_json, config_file):
         out.append(pack.summary[lang])
     if pack.source:
         out.append(f"{t('label.source', lang)}: {pack.source}")
-    conditions = " | ".join(", ".join(f"{k}: {v}" for k, v in c.items())
-                            for c in pack.applies_when)
+    from visitplan.profiles import describe
+
+    conditions = " | ".join(describe(c) for c in pack.applies_when)
     out.append(f"{t('label.applies_when', lang)}: "
                + (conditions or t("label.only_when_listed", lang)))
     if pack.notes:
@@ -157,11 +158,11 @@ def profiles_command(ctx, name, lang, as_json, config_file):
 
 def _condition(when, lang):
     from visitplan.i18n import t
+    from visitplan.profiles import describe
 
     if not when:
         return ""
-    return f" ({t('label.condition', lang)}: " + ", ".join(f"{k}: {v}" for k, v in
-                                                            when.items()) + ")"
+    return f" ({t('label.condition', lang)}: {describe(when)})"
 
 
 @click.command("schema")

@@ -21,11 +21,12 @@ from visitplan.schema import (Bool, Check, Context, Enum, Invalid, List, Obj, St
 BUILTIN_DIR = Path(__file__).parent
 BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "korean", "halal")
 PLACES = ("pickup", "company", "showroom", "factory", "followup")
-ANCHORS = ("arrival", "departure") + SCHEDULE_KINDS
+ANCHORS = ("arrival", "on-site", "departure") + SCHEDULE_KINDS
+ON_SITE_KINDS = ("showroom", "factory", "meeting")
 TOPICS = ("greeting", "names", "conversation", "gifts", "diet", "meals", "prayer", "elders",
           "tea", "seating", "cards", "introductions", "photography", "send-off", "staffing",
           "environment", "information", "emotional", "general")
-_OFFSET = re.compile(r"([+-])((?:\d+[dhm])+)")
+_OFFSET = re.compile(r"([+-]?)((?:\d+[dhm])+)")
 
 # ---------------------------------------------------------------- conditions
 
@@ -80,6 +81,19 @@ def _condition_value(key):
 
 CONDITION = Obj({key: _condition_value(key) for key in _CONDITION_VALUES},
                 description="all keys must hold; guest.* keys for the same guest")
+
+
+def describe(condition: dict) -> str:
+    """A condition as the user would write it: `guest.country: KR, gifts: true`."""
+    def show(value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, tuple):
+            return ("" if value[0] == "==" else value[0]) + str(value[1])
+        if isinstance(value, list):
+            return "[" + ", ".join(show(v) for v in value) + "]"
+        return str(value)
+    return ", ".join(f"{key}: {show(value)}" for key, value in condition.items())
 
 
 def _listed(value):
@@ -352,6 +366,9 @@ def anchor_time(anchor: str, visit: Visit) -> dt.datetime | None:
         return visit.arrival.at
     if anchor == "departure":
         return visit.departure.at
+    if anchor == "on-site":
+        items = [i for i in visit.schedule if i.kind in ON_SITE_KINDS]
+        return min(i.at for i in items) if items else None
     item = visit.first(anchor)
     return item.at if item else None
 
