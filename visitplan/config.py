@@ -138,7 +138,8 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
     environ = os.environ if environ is None else environ
     path = find_config(explicit, cwd)
     if path is not None:
-        nodes = load_file(path)
+        nodes = load_file(path, what="a configuration file",
+                          keys="`host:`, `departments:` and `smtp:`")
     else:
         nodes = MapNode(0, 0)
     _apply_env(nodes, environ)

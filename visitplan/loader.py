@@ -16,6 +16,10 @@ from visitplan.errors import Problem, ValidationFailed
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 _STANDARD_TAG = "tag:yaml.org,2002:"
+# tags the safe resolver gives plain values (or a user writes to force text); any other tag,
+# `!!python/object/apply:...`, `!!binary` or `!!set` included, is refused
+_PLAIN_TAGS = {_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                            "value", "map", "seq")} | {"!"}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -63,19 +67,25 @@ class _Converter:
     def __init__(self, filename: str):
         self.filename = filename
         self.count = 0
+        self.problems: list[Problem] = []   # problems that do not stop the reading
 
     def fail(self, node, message: str, field: str = ""):
         line, col = _mark(node)
-        raise ValidationFailed([Problem(self.filename, line, col, field, message)])
+        raise ValidationFailed([*self.problems,
+                                Problem(self.filename, line, col, field, message)])
+
+    def check_tag(self, node, path: str) -> None:
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace(_STANDARD_TAG, "!!")
+            self.fail(node, f"YAML tags such as {tag} are not allowed; write plain values",
+                      path)
 
     def convert(self, node, path: str = ""):
         self.count += 1
         if self.count > MAX_NODES:
             self.fail(node, f"the file expands to more than {MAX_NODES} values "
                             "(anchors and aliases repeated too often)", path)
-        if not node.tag.startswith(_STANDARD_TAG) and node.tag not in ("!",):
-            self.fail(node, f"YAML tags such as {node.tag} are not allowed; "
-                            "write plain values", path)
+        self.check_tag(node, path)
         line, col = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return Scalar(node.value, line, col, node.style in ("'", '"', "|", ">"))
@@ -89,6 +99,7 @@ class _Converter:
             if key_node.tag == _STANDARD_TAG + "merge":
                 self._merge(mapping, value_node, path)
                 continue
+            self.check_tag(key_node, path)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be a plain word", path)
             kline, kcol = _mark(key_node)
@@ -96,8 +107,10 @@ class _Converter:
             if key in mapping and key in mapping.keys_at and not getattr(
                     mapping.keys_at[key], "merged", False):
                 first = mapping.keys_at[key]
-                self.fail(key_node, f"duplicate key '{key}' (first given at line {first.line})",
-                          _join(path, key))
+                self.problems.append(Problem(
+                    self.filename, kline, kcol, _join(path, key),
+                    f"duplicate key '{key}' (first given at line {first.line})"))
+                continue
             mapping[str(key)] = self.convert(value_node, _join(path, key))
             mapping.keys_at[str(key)] = key
         return mapping
@@ -143,8 +156,10 @@ def read_text(path: Path, label: str) -> str:
     return text
 
 
-def load_text(text: str, label: str) -> MapNode:
-    """Parse YAML text whose top level must be a mapping."""
+def load_text(text: str, label: str, what: str = "a visit file",
+              keys: str = "`title:` and `guests:`") -> MapNode:
+    """Parse YAML text whose top level must be a mapping. `what` and `keys` name the kind
+    of file in the messages for an empty file or a top level that is not a mapping."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -155,15 +170,21 @@ def load_text(text: str, label: str) -> MapNode:
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(label, 0, 0, "", f"invalid YAML: {exc}")]) from None
     if node is None:
-        raise ValidationFailed([Problem(label, 0, 0, "", "is empty; a visit file is a YAML "
-                                        "mapping (run `visitplan new` for a start)")])
+        hint = " (run `visitplan new` for a start)" if what == "a visit file" else ""
+        raise ValidationFailed([Problem(label, 0, 0, "", f"is empty; {what} is a YAML "
+                                        f"mapping of keys such as {keys}{hint}")])
     if not isinstance(node, yaml.MappingNode):
         line, col = _mark(node)
         raise ValidationFailed([Problem(label, line, col, "", "the top level must be a mapping "
-                                        "of keys such as `title:` and `guests:`")])
-    return _Converter(label).convert(node)
+                                        f"of keys such as {keys}")])
+    converter = _Converter(label)
+    mapping = converter.convert(node)
+    if converter.problems:
+        raise ValidationFailed(converter.problems)
+    return mapping
 
 
-def load_file(path: Path, label: str | None = None) -> MapNode:
+def load_file(path: Path, label: str | None = None, what: str = "a visit file",
+              keys: str = "`title:` and `guests:`") -> MapNode:
     label = label or str(path)
-    return load_text(read_text(path, label), label)
+    return load_text(read_text(path, label), label, what, keys)

@@ -269,7 +269,7 @@ class Pack:
 
 
 def load_pack(path: Path, builtin: bool) -> Pack:
-    nodes = load_file(path)
+    nodes = load_file(path, what="a profile", keys="`name:`, `title:` and `tasks:`")
     ctx = Context(str(path))
     try:
         data = PACK.convert(nodes, "", ctx)
