@@ -286,13 +286,17 @@ def parse_visit(text: str, path: Path, label: str, config=None, known_profiles=N
     try:
         data = VISIT.convert(nodes, "", ctx)
     except Invalid:
-        raise ValidationFailed(ctx.problems) from None
+        raise ValidationFailed(_in_file_order(ctx.problems)) from None
     builder = _Builder(nodes, data, path, label, ctx, config, known_profiles)
     visit = builder.build(hashlib.sha256(text.encode()).hexdigest())
     if ctx.errors:
-        raise ValidationFailed(ctx.errors)
+        raise ValidationFailed(_in_file_order(ctx.errors))
     visit.warnings.extend(p for p in ctx.problems if p.severity == "warning")
     return visit
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 class _Builder:
@@ -444,9 +448,13 @@ class _Builder:
             if item.until is not None and item.until <= item.at:
                 self.error(f"{dotted}.until", f"{item.until:%Y-%m-%d %H:%M} is not after "
                            f"the item's start {item.at:%Y-%m-%d %H:%M}")
-            elif end < v.arrival.at or item.at > v.departure.at:
-                self.error(f"{dotted}.at", f"'{item.what}' at {item.at:%Y-%m-%d %H:%M} lies "
-                           f"outside the stay ({v.arrival.at:%Y-%m-%d %H:%M} to "
+            elif item.at < v.arrival.at or end > v.departure.at:
+                starts_out = item.at < v.arrival.at or item.at > v.departure.at
+                when = (f"at {item.at:%Y-%m-%d %H:%M}" if item.until is None else
+                        f"from {item.at:%Y-%m-%d %H:%M} to {item.until:%Y-%m-%d %H:%M}")
+                self.error(f"{dotted}.{'at' if starts_out else 'until'}",
+                           f"'{item.what}' {when} lies outside the stay "
+                           f"({v.arrival.at:%Y-%m-%d %H:%M} to "
                            f"{v.departure.at:%Y-%m-%d %H:%M})")
         if v.minutes:
             for i, step in enumerate(v.minutes.next_steps):
