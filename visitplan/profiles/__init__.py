@@ -191,18 +191,22 @@ def parse_offset(text: str) -> Offset:
 
 def due_at(anchor: dt.datetime, offset: Offset, day_start: str = "09:00") -> dt.datetime:
     """When a task falls due. Whole-day offsets land on the start of that office day, in the
-    anchor's time zone; others are exact (wall-clock arithmetic across clock changes)."""
+    anchor's time zone. Otherwise the day part keeps the anchor's wall-clock time on another
+    day, and the hours and minutes are real elapsed time: `-1h` is one hour before the
+    anchor even when the clocks change in between."""
     tz = anchor.tzinfo
     local = anchor.replace(tzinfo=None)
+    utc = dt.timezone.utc
     if offset.whole_days:
         hour, minute = (int(x) for x in day_start.split(":"))
         day = local.date() + dt.timedelta(days=offset.days)
         naive = dt.datetime.combine(day, dt.time(hour, minute))
-    else:
-        naive = local + offset.delta()
-    aware = naive.replace(tzinfo=tz)
-    # a wall-clock time skipped by a clock change moves to the real instant after the gap
-    return aware.astimezone(dt.timezone.utc).astimezone(tz)
+        # a wall-clock time skipped by a clock change moves to the real instant after the gap
+        return naive.replace(tzinfo=tz).astimezone(utc).astimezone(tz)
+    base = anchor
+    if offset.days:
+        base = (local + dt.timedelta(days=offset.days)).replace(tzinfo=tz, fold=anchor.fold)
+    return (base.astimezone(utc) + dt.timedelta(minutes=offset.minutes)).astimezone(tz)
 
 # ---------------------------------------------------------------- packs
 
