@@ -14,6 +14,7 @@ from visitplan import __version__
 # command name -> module under visitplan.cli that defines a click command of that name
 COMMANDS = {
     "new": "basic", "check": "basic", "profiles": "basic", "schema": "basic",
+    "due": "cron", "done": "cron", "run": "cron",
 }
 
 

@@ -1,0 +1,293 @@
+"""due, done and run: reminders by department and follow-ups, each sent once.
+
+Real components: an SMTP server on 127.0.0.1 (aiosmtpd), a real SQLite state file, the
+real renderers, and real processes for the overlap and SIGKILL cases.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from visitplan.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HANBIT_ARRIVAL = dt.date(2026, 12, 8)
+
+
+class Mailbox:
+    """An SMTP handler that keeps every message it accepts; `delay` slows each one down."""
+
+    def __init__(self, delay: float = 0.0):
+        self.messages: list[email.message.EmailMessage] = []
+        self.delay = delay
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(msg)
+        return "250 OK"
+
+    def ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+CONFIG = """
+staff_language: en
+departments:
+  sales: sales@brightway.example
+  admin: admin@brightway.example
+  factory: plant2@brightway.example
+  hr: hr@brightway.example
+  leader: gm@brightway.example
+  reception: [frontdesk@brightway.example, guard@brightway.example]
+smtp: {{host: 127.0.0.1, port: {port}, from: "Brightway Visits <visits@brightway.example>"}}
+output: out
+state: state/state.sqlite3
+"""
+
+
+@pytest.fixture
+def site(tmp_path, smtp, monkeypatch):
+    """A visits folder with the Korean example, a configuration and a state file."""
+    visits = tmp_path / "visits"
+    visits.mkdir()
+    shutil.copy(EXAMPLES / "hanbit-korean.yaml", visits / "hanbit.yaml")
+    shutil.copytree(EXAMPLES / "photos", visits / "photos")
+    config = tmp_path / "visitplan.yaml"
+
+    def point_smtp_at(port: int) -> None:
+        config.write_text(CONFIG.format(port=port), encoding="utf-8")
+
+    point_smtp_at(smtp.port)
+    monkeypatch.chdir(tmp_path / "visits")      # cron runs in some other folder
+    return {"root": tmp_path, "visits": visits, "config": config,
+            "state": tmp_path / "state" / "state.sqlite3", "point_smtp_at": point_smtp_at}
+
+
+def cli(runner, site, *args):
+    return runner.invoke(main, ["--config", str(site["config"]), *args])
+
+
+def run_cli(runner, site, day: dt.date, *extra):
+    return cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(),
+               "--send", "--jobs", "1", "--json", *extra)
+
+
+# ------------------------------------------------------------------ due and done
+
+def test_due_lists_tasks_of_the_day_and_overdue_ones_by_department(runner, site):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    result = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat(), "--json")
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert items, "three days before arrival something is due"
+    assert {i["visit"] for i in items} == {"hanbit-2026-12"}
+    for item in items:
+        due = dt.datetime.fromisoformat(item["due"])
+        assert due.utcoffset() == dt.timedelta(hours=8)
+        assert due.date() <= day
+        assert item["overdue"] == (due.date() < day)
+        assert set(item) == {"visit", "task", "department", "place", "due", "overdue",
+                             "done", "text"}
+    # the gifts request is due three days ahead (篇9: 提前3天告知行政)
+    assert any(i["task"] == "ft-gifts-request" and not i["overdue"] for i in items)
+    text = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat())
+    assert text.exit_code == 0
+    assert "Admin office" in text.stdout and "Sales" in text.stdout
+    assert "OVERDUE" in text.stdout
+
+
+def test_done_removes_a_task_from_the_overdue_list_and_undo_brings_it_back(runner, site):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=1)
+    visit = str(site["visits"] / "hanbit.yaml")
+
+    def overdue_ids():
+        out = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat(),
+                  "--json")
+        return {i["task"] for i in json.loads(out.stdout) if i["overdue"]}
+
+    assert "ft-gifts-request" in overdue_ids()
+    result = cli(runner, site, "done", visit, "ft-gifts-request")
+    assert result.exit_code == 0, result.stderr
+    assert "ft-gifts-request" not in overdue_ids()
+    assert cli(runner, site, "done", visit, "ft-gifts-request", "--undo").exit_code == 0
+    assert "ft-gifts-request" in overdue_ids()
+
+
+def test_done_refuses_an_unknown_task_with_a_suggestion(runner, site):
+    result = cli(runner, site, "done", str(site["visits"] / "hanbit.yaml"), "ft-gift-request")
+    assert result.exit_code == 2
+    assert "did you mean 'ft-gifts-request'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_visit_is_reported_without_stopping_the_others(runner, site):
+    (site["visits"] / "broken.yaml").write_text("title: x\ntimezone: Asia/Shanghai\n"
+                                                "guests: []\n", encoding="utf-8")
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    result = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat(), "--json")
+    assert result.exit_code == 2
+    assert "broken.yaml" in result.stderr
+    assert json.loads(result.stdout)     # the good visit is still listed
+
+# ------------------------------------------------------------------ run
+
+
+def test_two_runs_in_a_row_send_once_and_build_once(runner, site, smtp):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    first = run_cli(runner, site, day)
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["built"] == ["hanbit-2026-12"]
+    sent = {r["department"] for r in report["reminders_sent"]}
+    assert {"sales", "admin"} <= sent
+    assert len(smtp.messages) == len(report["reminders_sent"])
+    out = site["root"] / "out" / "hanbit-2026-12"
+    assert {p.name for p in out.iterdir()} >= {"itinerary.pdf", "checklist.pdf",
+                                               "itinerary.ics", "sign.pdf", "welcome.html"}
+    second = run_cli(runner, site, day)
+    assert second.exit_code == 0
+    again = json.loads(second.stdout)
+    assert again["built"] == [] and again["unchanged"] == ["hanbit-2026-12"]
+    assert again["reminders_sent"] == [] and again["followups_sent"] == []
+    assert len(smtp.messages) == len(report["reminders_sent"])
+    # a digest goes to every address of its department, with a Message-ID of its own
+    reception = [m for m in smtp.messages if "frontdesk@" in m["To"]]
+    for m in reception:
+        assert "guard@brightway.example" in m["To"]
+    assert len(set(smtp.ids())) == len(smtp.ids())
+
+
+def test_quiet_when_there_is_nothing_to_do(runner, site):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    assert cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat()).exit_code == 0
+    again = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat())
+    assert again.exit_code == 0
+    assert again.stdout == "" and again.stderr == ""
+
+
+def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(runner, site,
+                                                                                 smtp):
+    start = HANBIT_ARRIVAL - dt.timedelta(days=7)
+    for n in range(0, 11):            # day -7 .. day +3 (the follow-up is on 12-11)
+        day = start + dt.timedelta(days=n)
+        for _ in range(2):            # every day's run is repeated: the repeat sends nothing
+            result = run_cli(runner, site, day)
+            assert result.exit_code == 0, (day, result.stderr)
+    ids = smtp.ids()
+    assert len(ids) == len(set(ids)), "no message was sent twice"
+    followups = [m for m in smtp.messages if "minjun.kim@hanbit.example" in m["To"]]
+    assert len(followups) == 1
+    assert followups[0]["Date"] is not None
+    digests = [m for m in smtp.messages if m not in followups]
+    days_by_dept: dict[str, set] = {}
+    for m in digests:
+        days_by_dept.setdefault(m["To"], set()).add(m["Subject"])
+    # one digest per department per day, and the sales department hears every day
+    assert len(digests) == sum(len(s) for s in days_by_dept.values())
+    assert "sales@brightway.example" in days_by_dept
+
+
+def test_a_day_without_send_mails_nothing(runner, site, smtp):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    result = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["reminders_sent"] == []
+    assert smtp.messages == []
+
+
+def test_dry_run_changes_nothing(runner, site, smtp):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    result = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(),
+                 "--send", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "would build hanbit-2026-12" in result.stdout
+    assert "would remind sales" in result.stdout
+    assert smtp.messages == []
+    assert not (site["root"] / "out").exists()
+
+
+def test_a_server_down_fails_the_run_and_the_next_run_delivers(runner, site, smtp):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    site["point_smtp_at"](_free_port())          # nothing listens there
+    down = run_cli(runner, site, day)
+    assert down.exit_code == 1
+    assert json.loads(down.stdout)["errors"]
+    assert smtp.messages == []
+    site["point_smtp_at"](smtp.port)
+    up = run_cli(runner, site, day)
+    assert up.exit_code == 0, up.stderr
+    assert len(smtp.messages) == len(json.loads(up.stdout)["reminders_sent"]) > 0
+
+
+def _spawn_run(site, day, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "visitplan", "--config", str(site["config"]), "run",
+         str(site["visits"]), "--date", day.isoformat(), "--send", "--jobs", "1", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=site["root"])
+
+
+def test_two_concurrent_runs_send_once(site, smtp):
+    smtp.delay = 0.3
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    procs = [_spawn_run(site, day) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    ids = smtp.ids()
+    assert ids and len(ids) == len(set(ids))
+
+
+def test_a_run_killed_mid_way_loses_nothing(site, smtp):
+    """SIGKILL while the server is slowly accepting mail, then a normal run: every digest
+    arrives, and any duplicate carries the same Message-ID."""
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    smtp.delay = 1.0
+    proc = _spawn_run(site, day)
+    deadline = time.monotonic() + 120
+    while not smtp.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert smtp.messages, "the run reached the SMTP server"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    smtp.delay = 0.0
+    finish = _spawn_run(site, day)
+    out, err = finish.communicate(timeout=120)
+    assert finish.returncode == 0, err
+    ids = smtp.ids()
+    subjects = " ".join(m["Subject"] for m in smtp.messages)
+    for department in ("Sales", "Admin office"):
+        assert department in subjects
+    for message_id in set(ids):
+        assert ids.count(message_id) <= 2

@@ -1,0 +1,135 @@
+"""due, done, run: the daily side of visitplan."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from visitplan.cli.common import (config_option, date_option, echo_json, json_option,
+                                  lang_option, quiet, session, verbose)
+
+
+@click.command("due")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@date_option("The day to list (default: today).")
+@lang_option
+@json_option
+@config_option
+@click.pass_context
+def due_command(ctx, folders, date, lang, as_json, config_file):
+    """List the tasks due on a day, and the overdue ones not done, by department.
+
+    Looks through the visit files in the folders (recursively; default: the current
+    folder). Visits that fail `check` are reported on stderr without stopping the others.
+
+    \b
+    Example:
+      visitplan due /srv/visits --date 2026-12-03
+    """
+    from visitplan import cron
+    from visitplan.state import State
+
+    s = session(ctx, config_file)
+    day = s.today(date)
+    found = cron.scan(s, list(folders) or [Path.cwd()])
+    for _, problems in found.errors:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    state_path = s.config.state_path
+    state = State(state_path) if state_path.exists() else None
+    try:
+        items = cron.due_items(s, found.visits, day, state)
+    finally:
+        if state:
+            state.close()
+    if as_json:
+        echo_json([i.as_json() for i in items])
+    elif items:
+        lang = lang or s.config.staff_language or items[0].staff_language
+        click.echo(cron.due_text(items, day, lang, s.config), nl=False)
+    elif not quiet(ctx):
+        from visitplan.i18n import t
+
+        click.echo(t("cron.nothing", lang or s.config.staff_language or "en",
+                     day=day.isoformat()))
+    if found.errors:
+        ctx.exit(2)
+
+
+@click.command("done")
+@click.argument("visit", type=click.Path(path_type=Path))
+@click.argument("tasks", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="Untick the tasks instead.")
+@config_option
+@click.pass_context
+def done_command(ctx, visit, tasks, undo, config_file):
+    """Tick tasks of a visit as done (or --undo); ticked tasks leave the reminders.
+
+    Records who ticked them and when, in the state store.
+
+    \b
+    Example:
+      visitplan done visits/hanbit.yaml ft-admin-pickup-sign std-day-before-call
+    """
+    from visitplan import cron
+
+    s = session(ctx, config_file)
+    changed = cron.tick(s, visit, list(tasks), undo=undo)
+    if not quiet(ctx):
+        click.echo(f"{'unticked' if undo else 'ticked'}: {', '.join(changed)}")
+
+
+@click.command("run")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@date_option("The day to act as if it were today (default: today).")
+@click.option("--send", is_flag=True, help="Mail the department digests and due follow-ups.")
+@click.option("--dry-run", is_flag=True, help="Show what would be built and sent; change "
+              "nothing.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Render this many visits at once "
+              "(default: the number of cores).")
+@json_option
+@config_option
+@click.pass_context
+def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
+    """The cron entry point: rebuild what changed, remind departments, send follow-ups.
+
+    Each visit's documents are rebuilt only when its inputs changed. With --send, each
+    department gets at most one digest a day and each follow-up goes out once. A run that
+    finds another one active exits 0 after saying so. Quiet when there is nothing to do.
+
+    \b
+    Example (crontab):
+      30 7 * * * visitplan --config /srv/visits/visitplan.yaml run /srv/visits --send
+    """
+    from visitplan import cron
+
+    s = session(ctx, config_file)
+    day = s.today(date)
+    bar = None
+    if sys.stderr.isatty() and not as_json and not quiet(ctx):
+        bar = click.progressbar(length=0, label="building", file=sys.stderr)
+    report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, jobs=jobs,
+                      progress=(lambda _id: None) if bar is None else
+                      (lambda _id: click.echo(f"built {_id}", err=True)))
+    if report.busy:
+        click.echo("visitplan: another run is active on the same state store; nothing done",
+                   err=True)
+        return
+    for error in report.errors:
+        click.echo(f"visitplan: {error['message']}", err=True)
+    if as_json:
+        echo_json(report.as_json())
+    elif dry_run:
+        for visit_id in report.built:
+            click.echo(f"would build {visit_id}")
+        for r in report.reminders_sent:
+            click.echo(f"would remind {r['department']} ({', '.join(r['recipients'])})")
+        for f in report.followups_sent:
+            click.echo(f"would send the follow-up of {f['visit']} to "
+                       f"{', '.join(f['recipients'])}")
+    elif not report.idle or verbose(ctx):
+        click.echo(report.summary())
+    if report.failed:
+        ctx.exit(1)
