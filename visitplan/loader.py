@@ -169,7 +169,8 @@ def load_text(text: str, label: str, what: str = "a visit file",
         raise ValidationFailed([Problem(label, line, col, "", f"invalid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(label, 0, 0, "", f"invalid YAML: {exc}")]) from None
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.style is None
+                        and node.value in _NULLS):   # nothing, or only `---`
         hint = " (run `visitplan new` for a start)" if what == "a visit file" else ""
         raise ValidationFailed([Problem(label, 0, 0, "", f"is empty; {what} is a YAML "
                                         f"mapping of keys such as {keys}{hint}")])
