@@ -1,0 +1,329 @@
+"""Email: stable Message-IDs, header checks, SMTP delivery, and delivery exactly once.
+
+`deliver` is the only way visitplan sends mail. It works with the state store in two steps:
+
+1. every header is checked (no CR, LF or other control character; every address valid)
+   before anything else happens;
+2. the message is marked "sending" (`State.begin_send`) before the server is contacted;
+3. it is marked "sent" (`State.finish_send`) as soon as the server accepted it, or the mark
+   is removed (`State.abandon_send`) when the server could not be reached or refused it,
+   so a later run sends it.
+
+A "sending" mark that a later run finds was left by a run that died between steps 2 and 3:
+the server may or may not have accepted the message. The later run sends it again with
+the same Message-ID. At worst the recipients get one duplicate, which their mail programs
+recognise as the same message by its Message-ID; a message is never lost.
+
+Runs on one machine that overlap (cron and a person at the keyboard) take turns through a
+lock file beside the state store, so a "sending" mark seen while holding the lock really
+is a leftover, never another run still talking to the server.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from visitplan.errors import InputError, SendError, VisitplanError
+
+# Many servers refuse messages over 10 MB (counted after base64), so stay below that.
+MAX_MESSAGE_BYTES = 10_000_000
+
+DEFAULT_PASSWORD_ENV = "VISITPLAN_SMTP_PASSWORD"
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+DEFAULT_TIMEOUT = 30
+
+ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
+RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
+
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,30}")
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>")
+# CR, LF and every other character Python or a mail server could take as a line break,
+# and the control characters other than tab: none may reach a header
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+
+
+@dataclass
+class DeliveryResult:
+    """What `deliver` did with a message."""
+
+    message_id: str
+    sent: bool                    # True: the server accepted it during this call
+    recipients: list[str]         # the envelope recipients (To, Cc and Bcc)
+    sent_at: str | None           # ISO 8601 (UTC): when it was sent, now or before
+    forced: bool = False          # sent again although it had been sent before
+    resumed: bool = False         # an earlier attempt had not finished; sent again
+    previous_attempt: str | None = None   # when that unfinished attempt started
+    refused: dict[str, str] = field(default_factory=dict)   # recipient -> server's words
+
+
+def message_id(kind: str, *parts: str, domain: str) -> str:
+    """A Message-ID derived from what the message is, e.g. ("followup", visit id) or
+    ("digest", department, day): the same message always gets the same Message-ID, so a
+    resend after a crash is recognisably the same message."""
+    if not _KIND.fullmatch(kind):
+        raise ValueError(f"message kind {kind!r}: lower-case letters, digits and '-' only")
+    if not _DOMAIN.fullmatch(domain or ""):
+        raise InputError(f"{domain!r} is not a mail domain to put in a Message-ID; check the "
+                         "sender address in smtp.from")
+    digest = hashlib.sha256("\x1f".join((kind, *parts)).encode("utf-8")).hexdigest()
+    return f"<{kind}.{digest[:32]}@{domain}>"
+
+
+def content_id(message_id_: str, name: str) -> str:
+    """A stable Content-ID for a part of a message (an inline photo)."""
+    domain = message_id_.strip("<>").rpartition("@")[2]
+    digest = hashlib.sha256(f"{message_id_}\x1f{name}".encode("utf-8")).hexdigest()
+    return f"<part.{digest[:24]}@{domain}>"
+
+
+def sender(config):
+    """The configured sender (smtp.from) as an Address, or None when none is configured."""
+    from email.utils import parseaddr
+
+    text = (config.smtp or {}).get("from")
+    if not text:
+        return None
+    name, addr = parseaddr(text)
+    return address(name, addr, "smtp.from")
+
+
+def address(display_name: str | None, addr_spec: str, what: str):
+    """An Address for a header, refusing line breaks and invalid addresses (InputError
+    naming `what`, the field the value came from)."""
+    from email.headerregistry import Address
+
+    from visitplan.fields import check_email
+
+    for value in (display_name or "", addr_spec or ""):
+        if _CONTROL.search(value):
+            raise InputError(f"{what}: {value!r} contains a line break or control character, "
+                             "which may not reach a mail header")
+    try:
+        check_email(addr_spec or "")
+    except ValueError as exc:
+        raise InputError(f"{what}: {exc}") from None
+    return Address(display_name=display_name or "", addr_spec=addr_spec)
+
+
+def check_message(msg: EmailMessage) -> list[str]:
+    """Check every header of a message before it is sent; return the envelope recipients.
+
+    Refuses (InputError) any control character (CR, LF and their kin) in a header name or
+    value, an invalid or malformed address, a missing From or Message-ID, and a message
+    with no recipient."""
+    for name, value in msg.raw_items():
+        if _CONTROL.search(name) or not name.isascii() or ":" in name or " " in name:
+            raise InputError(f"header {name!r}: invalid header name; nothing was sent")
+        # a value read from a file keeps its folding (a line break before a space or tab),
+        # which is no line break in the value; any other is
+        text = value if hasattr(value, "name") else _FOLD.sub("", str(value))
+        if _CONTROL.search(str(text)):
+            raise InputError(f"{name} header: {str(value)!r} contains a line break or control "
+                             "character; nothing was sent")
+    for name in ("From", "Message-ID", "Subject", "Date"):
+        values = msg.get_all(name) or []
+        if len(values) != 1:
+            raise InputError(f"the message has {len(values)} {name} headers; it needs exactly "
+                             "one; nothing was sent")
+    if not _MESSAGE_ID.fullmatch(str(msg["Message-ID"])):
+        raise InputError(f"Message-ID header: {str(msg['Message-ID'])!r} is not like "
+                         "<id@domain>; nothing was sent")
+    recipients: list[str] = []
+    for name in ADDRESS_HEADERS:
+        for value in msg.get_all(name) or []:
+            for addr in _addresses(name, value):
+                if name in RECIPIENT_HEADERS and addr not in recipients:
+                    recipients.append(addr)
+    if len(_addresses("From", msg["From"])) != 1:
+        raise InputError("From header: give exactly one sender address; nothing was sent")
+    if not recipients:
+        raise InputError("the message has no recipient (To, Cc or Bcc); nothing was sent")
+    return recipients
+
+
+def _addresses(name: str, value) -> list[str]:
+    from email import policy
+
+    from visitplan.fields import check_email
+
+    header = value if hasattr(value, "addresses") else \
+        policy.default.header_factory(name, str(value))
+    if header.defects:
+        raise InputError(f"{name} header: {str(value)!r} is not a valid list of addresses "
+                         f"({header.defects[0]}); nothing was sent")
+    specs = []
+    for addr in header.addresses:
+        try:
+            specs.append(check_email(addr.addr_spec))
+        except ValueError as exc:
+            raise InputError(f"{name} header: {exc}; nothing was sent") from None
+    return specs
+
+
+# ---------------------------------------------------------------- SMTP
+
+
+def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
+    """Hand a message to the configured SMTP server (smtp.host, port, security none |
+    starttls | ssl, username, the password from the environment variable smtp.password_env,
+    timeout).
+
+    Raises SendError, with the server's own words, when the server cannot be reached,
+    refuses the login, the sender, every recipient or the message. Returns the recipients
+    the server refused while accepting the others (recipient -> the server's words); empty
+    when all were accepted. TLS certificates are checked against the system's trusted CAs;
+    a private CA is trusted by pointing SSL_CERT_FILE at its certificate."""
+    import smtplib
+    import socket
+    import ssl
+
+    environ = os.environ if environ is None else environ
+    smtp = config.smtp or {}
+    security = smtp.get("security") or "none"
+    host = smtp.get("host") or "localhost"
+    port = smtp.get("port") or DEFAULT_PORTS[security]
+    timeout = smtp.get("timeout") or DEFAULT_TIMEOUT
+    username = smtp.get("username")
+    password_env = smtp.get("password_env") or DEFAULT_PASSWORD_ENV
+    password = environ.get(password_env) if username else None
+    if username and not password:
+        raise InputError(f"smtp.username is {username!r} but the environment variable "
+                         f"{password_env} (smtp.password_env) holding the password is not set")
+    where = f"{host}:{port}"
+
+    client = None
+    try:
+        if security == "ssl":
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout,
+                                      context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+        client.ehlo_or_helo_if_needed()
+        if security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if username:
+            client.login(username, password)
+        refused = client.send_message(msg)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise SendError(f"the SMTP server {where} refused the login of {username!r}: "
+                        f"{_words(exc)}; check smtp.username and the password in "
+                        f"${password_env}") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        each = "; ".join(f"{rcpt}: {_words(code, text)}"
+                         for rcpt, (code, text) in exc.recipients.items())
+        raise SendError(f"the SMTP server {where} refused every recipient ({each}); "
+                        "nothing was sent") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise SendError(f"the SMTP server {where} refused the sender {exc.sender}: "
+                        f"{_words(exc)}; nothing was sent") from None
+    except smtplib.SMTPResponseException as exc:
+        raise SendError(f"the SMTP server {where} refused the message: {_words(exc)}; "
+                        "nothing was sent") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise SendError(f"the SMTP server {where} cannot do what smtp.security or "
+                        f"smtp.username asks: {exc}") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        reason = str(exc) or "no reason given"
+        raise SendError(f"the SMTP server {where} closed the connection ({reason}); nothing "
+                        "was recorded as sent, try again later") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise SendError(f"the TLS certificate of the SMTP server {where} cannot be trusted "
+                        f"({exc.verify_message}); if your own CA signed it, set SSL_CERT_FILE "
+                        "to that CA's certificate file") from None
+    except ssl.SSLError as exc:
+        raise SendError(f"TLS with the SMTP server {where} failed ({exc.reason or exc}); "
+                        "check smtp.security and smtp.port") from None
+    except (socket.timeout, TimeoutError):
+        raise SendError(f"the SMTP server {where} did not answer within {timeout} seconds; "
+                        "nothing was sent, try again later") from None
+    except OSError as exc:
+        raise SendError(f"cannot reach the SMTP server {where} ({exc.strerror or exc}); "
+                        "nothing was sent, try again later") from None
+    except smtplib.SMTPException as exc:
+        raise SendError(f"the SMTP server {where} failed: {exc}; nothing was sent") from None
+    finally:
+        if client is not None:
+            _close(client)
+    return {rcpt: _words(code, text) for rcpt, (code, text) in refused.items()}
+
+
+def _words(exc_or_code, text=None) -> str:
+    """'550 5.1.1 No such user' from an SMTP exception or a (code, bytes) pair."""
+    if text is None:
+        code, text = exc_or_code.smtp_code, exc_or_code.smtp_error
+    else:
+        code = exc_or_code
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(f"{code} {text}".split())
+
+
+def _close(client) -> None:
+    """Say goodbye; the message was already accepted or refused, so a failing QUIT is no
+    reason to report a failure."""
+    import smtplib
+
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
+
+
+# ---------------------------------------------------------------- exactly once
+
+
+def deliver(msg: EmailMessage, config, state, *, kind: str, visit: str | None = None,
+            department: str | None = None, day: str | None = None, force: bool = False,
+            environ=None) -> DeliveryResult:
+    """Send a message at most once under normal operation and never lose it (see the module
+    docstring). Headers are checked before anything is recorded or sent. A message already
+    sent is not sent again unless `force` (which sends it with the same Message-ID)."""
+    recipients = check_message(msg)
+    mid = str(msg["Message-ID"])
+    with _send_lock(state):
+        before = state.mail(mid)
+        if not state.begin_send(mid, kind, recipients, visit=visit, department=department,
+                                day=day, force=force):
+            return DeliveryResult(mid, False, before.recipients, before.sent_at)
+        try:
+            refused = send_message(msg, config, environ)
+        except VisitplanError:
+            state.abandon_send(mid)
+            raise
+        state.finish_send(mid)
+    record = state.mail(mid)
+    resumed = before is not None and before.status == "sending"
+    return DeliveryResult(mid, True, recipients, record.sent_at,
+                          forced=before is not None and before.sent_at is not None,
+                          resumed=resumed,
+                          previous_attempt=before.started_at if resumed else None,
+                          refused=refused)
+
+
+@contextlib.contextmanager
+def _send_lock(state):
+    """Hold an exclusive lock beside the state store while a message is being sent."""
+    path = getattr(state, "path", None)
+    if path is None:
+        yield
+        return
+    import fcntl
+
+    lock = Path(f"{path}.send-lock")
+    with open(lock, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
