@@ -1,0 +1,375 @@
+"""The follow-up email of a visit (handbook 篇9 四): a greeting to each guest, thanks, the
+minutes (summary, decisions, next steps with owner and date), the photos, an invitation to
+point out anything missing, and the host contact's signature, in the guest's language.
+
+Templates (mail/followup.txt.j2 and mail/followup.html.j2) give only the text; the message
+structure is built here with the `email` package:
+
+    multipart/mixed
+      multipart/alternative
+        text/plain
+        multipart/related
+          text/html            (shows each photo through cid:)
+          image/* inline ...
+      image/* attachment ...   (the same photos, for every mail program)
+
+Sending goes through `visitplan.mail.deliver`, so it happens once; a run that died while
+sending leaves a "sending" mark, and the next run sends the message again with the same
+Message-ID (at worst one duplicate the guests' mail programs recognise, never a loss).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from visitplan.errors import InputError, ValidationFailed
+from visitplan.mail import MAX_MESSAGE_BYTES, DeliveryResult
+
+FILENAME = "followup.eml"
+PHOTO_LONG_SIDE = 1600
+JPEG_QUALITY = 85
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "ko": "ko_KR", "en": "en_GB"}   # as visitplan.dates
+
+
+@dataclass
+class Photo:
+    label: str        # the path as given in the visit, relative to its folder
+    filename: str     # the attachment's name
+    data: bytes
+    subtype: str      # jpeg | png
+    width: int
+    height: int
+    cid: str          # Content-ID, with its angle brackets
+
+
+def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessage:
+    """The follow-up email of a visit, ready to write or send.
+
+    Raises InputError (exit 2) when the visit has no `minutes:` or nobody to send to, and
+    ValidationFailed for a photo that cannot be read or a message too big to send."""
+    from email import policy
+    from email.utils import format_datetime
+
+    from visitplan import mail
+    from visitplan.i18n import t
+
+    if visit.minutes is None:
+        raise InputError(f"{visit.label}: minutes: the visit has no `minutes:` section; the "
+                         "follow-up is built from it, so add `minutes:` with at least "
+                         "`summary:` (and decisions, next_steps, photos as you have them)")
+    lang = visit.language
+    sender = mail.sender(session.config) or _contact_sender(visit)
+    msg_id = mail.message_id("followup", visit.id, domain=sender.domain)
+    photos = [_photo(visit, i, path, msg_id) for i, path in enumerate(visit.minutes.photos)]
+    _unique_filenames(photos)
+
+    msg = EmailMessage(policy=policy.SMTP)
+    company = _company(visit, lang)
+    subject_key = "mail.subject" if photos else "mail.subject_no_photos"
+    _set(msg, "Subject", t(subject_key, lang, company=company), _at(visit, "host.company"))
+    msg["From"] = sender
+    contact = visit.host.contact
+    if contact.email:
+        msg["Reply-To"] = mail.address(_person_name(contact, lang), contact.email,
+                                       _at(visit, "host.contact"))
+    to = _recipients(visit)
+    msg["To"] = to
+    if visit.followup.cc:
+        msg["Cc"] = [mail.address("", a, _at(visit, f"followup.cc[{i}]"))
+                     for i, a in enumerate(visit.followup.cc)]
+    now = now or dt.datetime.now(visit.tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=visit.tz)
+    msg["Date"] = format_datetime(now.astimezone(visit.tz))
+    msg["Message-ID"] = msg_id
+
+    context = _context(session, visit, photos, company)
+    text, html = _render(session, context)
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    html_part = msg.get_payload()[1]
+    for p in photos:
+        html_part.add_related(p.data, maintype="image", subtype=p.subtype, cid=p.cid,
+                              disposition="inline", filename=p.filename)
+    for p in photos:
+        msg.add_attachment(p.data, maintype="image", subtype=p.subtype, filename=p.filename)
+    msg["Content-Language"] = lang      # after the body: set_content clears Content-*
+    _check_size(visit, msg, photos)
+    return msg
+
+
+def write_followup(session, visit, output_dir: Path, now: dt.datetime | None = None) -> Path:
+    """Write the follow-up as `followup.eml` in output_dir (all or nothing)."""
+    from visitplan.output import atomic_write
+
+    msg = build_followup(session, visit, now)
+    path = Path(output_dir) / FILENAME
+    atomic_write({path: msg.as_bytes()})
+    return path
+
+
+def send_followup(session, visit, state, force: bool = False, now: dt.datetime | None = None,
+                  environ=None, output_dir: Path | None = None) -> DeliveryResult:
+    """Send the follow-up once (again only with force, under the same Message-ID).
+
+    A "sending" mark left by a run that died is resolved by sending again with the same
+    Message-ID. When output_dir is given and the message was sent now, the copy that was
+    sent is written there as followup.eml."""
+    from visitplan import mail
+    from visitplan.output import atomic_write
+
+    msg = build_followup(session, visit, now)
+    result = mail.deliver(msg, session.config, state, kind="followup", visit=visit.id,
+                          force=force, environ=environ)
+    if result.sent and output_dir is not None:
+        atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
+    return result
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _at(visit, dotted: str) -> str:
+    """FILE:LINE:COL: field, for messages about a value that would reach a header."""
+    line, col = visit.where(dotted)
+    return f"{visit.label}:{line}:{col}: {dotted}"
+
+
+def _set(msg, name, value, where):
+    from visitplan.mail import _CONTROL
+
+    if _CONTROL.search(value):
+        raise InputError(f"{where}: {value!r} contains a line break, which may not reach the "
+                         f"{name} header")
+    msg[name] = value
+
+
+def _contact_sender(visit):
+    from visitplan import mail
+
+    contact = visit.host.contact
+    if not contact.email:
+        raise InputError(f"{visit.label}: no sender for the follow-up: set smtp.from in the "
+                         "configuration (or VISITPLAN_SMTP_FROM), or give host.contact.email")
+    return mail.address(_person_name(contact, visit.language), contact.email,
+                        _at(visit, "host.contact"))
+
+
+def _recipients(visit):
+    """The To addresses, with the guest's name as display name where the address is a
+    guest's."""
+    from visitplan import mail
+
+    if not visit.followup.to:
+        raise InputError(f"{visit.label}: followup.to: nobody to send the follow-up to; give "
+                         "the guests an `email:` or list addresses under `followup: to:`")
+    names = {g.email.lower(): g for g in visit.guests if g.email}
+    out = []
+    for i, addr in enumerate(visit.followup.to):
+        guest = names.get(addr.lower())
+        where = (_at(visit, f"guests[{guest.index}]") if guest
+                 else _at(visit, f"followup.to[{i}]"))
+        out.append(mail.address(guest.name if guest else "", addr, where))
+    return out
+
+
+# ---------------------------------------------------------------- content
+
+
+def _context(session, visit, photos, company) -> dict:
+    from babel.dates import format_date, format_interval
+
+    from visitplan.dates import format_date as document_date
+    from visitplan.i18n import t
+
+    lang, m = visit.language, visit.minutes
+    steps = []
+    for step in m.next_steps:
+        owner = _owner(step.owner, visit, lang) if step.owner else None
+        # as the itinerary and checklists print dates: with the weekday
+        due = document_date(step.due, lang, "long") if step.due else None
+        key = ("mail.step_owner_due" if owner and due else "mail.step_owner" if owner
+               else "mail.step_due" if due else None)
+        steps.append(t(key, lang, what=step.what, owner=owner, due=due) if key
+                     else step.what)
+    start, end = visit.arrival.at.date(), visit.departure.at.date()
+    locale = BABEL_LOCALES.get(lang, "en_GB")
+    dates = (format_date(start, "long", locale=locale) if start == end
+             else format_interval(start, end, "yMMMMd", locale=locale))
+    contact = visit.host.contact
+    return {
+        "lang": lang,
+        "greeting": t("mail.greeting", lang, names=_join(_greeted(visit), lang)),
+        "company": company,
+        "dates": dates,
+        "summary": [p.strip() for p in m.summary.split("\n\n") if p.strip()],
+        "decisions": list(m.decisions),
+        "next_steps": steps,
+        "photos": [{"filename": p.filename, "cid": p.cid.strip("<>"), "width": p.width,
+                    "height": p.height} for p in photos],
+        "signature": {
+            "name": _signature_name(contact, lang),
+            "role": contact.role,
+            "company": visit.host.company,
+            "company_local": (visit.host.company_local
+                              if visit.host.company_local != visit.host.company else None),
+            "phone": contact.phone,
+            "email": contact.email,
+        },
+    }
+
+
+def _render(session, context) -> tuple[str, str]:
+    import jinja2
+
+    from visitplan.errors import RenderError
+    from visitplan.i18n import t
+    from visitplan.render import html_environment, plain_environment
+
+    lang = context["lang"]
+
+    def translate(key, **values):
+        return t(key, lang, **values)
+
+    user_dir = session.config.templates
+    try:
+        text = plain_environment(user_dir).get_template("mail/followup.txt.j2").render(
+            t=translate, **context)
+        html = html_environment(user_dir).get_template("mail/followup.html.j2").render(
+            t=translate, **context)
+    except jinja2.TemplateError as exc:
+        name = getattr(exc, "name", None) or getattr(exc, "filename", None) or "mail template"
+        line = getattr(exc, "lineno", None)
+        raise RenderError(f"{name}{f':{line}' if line else ''}: {exc}") from None
+    return text, html
+
+
+def _greeted(visit) -> list[str]:
+    """How each guest the mail is addressed to is greeted (the senior guests first); all
+    guests when none of them is among the recipients."""
+    from visitplan.names import address
+
+    to = {a.lower() for a in visit.followup.to}
+    guests = [g for g in visit.guests if g.email and g.email.lower() in to] or visit.guests
+    guests = sorted(guests, key=lambda g: not g.senior)
+    return [address(g.name, visit.language, g.gender, g.title, g.country, g.name_latin)
+            for g in guests]
+
+
+def _join(names: list[str], lang: str) -> str:
+    from visitplan.i18n import t
+
+    if len(names) == 1:
+        return names[0]
+    return (t("mail.names_sep", lang).join(names[:-1]) + t("mail.names_last", lang)
+            + names[-1])
+
+
+def _company(visit, lang) -> str:
+    host = visit.host
+    return host.company_local if lang == "zh" and host.company_local else host.company
+
+
+def _person_name(person, lang) -> str:
+    """The name a guest reads best: as written for Chinese readers, else in Latin letters."""
+    if lang == "zh":
+        return person.name
+    return person.name_latin or person.name
+
+
+def _signature_name(person, lang) -> str:
+    shown = _person_name(person, lang)
+    if shown != person.name:
+        return f"{shown} ({person.name})"
+    return shown
+
+
+def _owner(owner: str, visit, lang) -> str:
+    """A next step's owner: a host person named by their name is shown as guests read it."""
+    for person in (visit.host.contact, visit.host.leader):
+        if person and owner in (person.name, person.name_latin):
+            return _person_name(person, lang)
+    return owner
+
+
+# ---------------------------------------------------------------- photos
+
+
+def _photo(visit, index: int, path: Path, msg_id: str) -> Photo:
+    """A photo shrunk for mail: long side at most PHOTO_LONG_SIDE, turned as its EXIF
+    orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from visitplan.mail import content_id
+
+    label = path.relative_to(visit.folder.resolve()).as_posix() \
+        if path.is_relative_to(visit.folder.resolve()) else path.name
+    dotted = f"minutes.photos[{index}]"
+    try:
+        with Image.open(path) as original:
+            image = ImageOps.exif_transpose(original)
+            alpha = image.mode in ("RGBA", "LA", "PA") or (
+                image.mode == "P" and "transparency" in image.info)
+            image = image.convert("RGBA" if alpha else "RGB")
+            image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.Resampling.LANCZOS)
+            # a fresh image from the pixels alone: nothing of the file's metadata survives
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo "
+                                              f"({exc})", "error")]) from None
+    buffer = io.BytesIO()
+    if alpha:
+        clean.save(buffer, "PNG", optimize=True)
+        subtype, suffix = "png", ".png"
+    else:
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        subtype, suffix = "jpeg", ".jpg"
+    return Photo(label=label, filename=path.stem + suffix, data=buffer.getvalue(),
+                 subtype=subtype, width=clean.width, height=clean.height,
+                 cid=content_id(msg_id, f"{index}:{label}"))
+
+
+def _unique_filenames(photos: list[Photo]) -> None:
+    seen: set[str] = set()
+    for p in photos:
+        name, n = p.filename, 1
+        stem, _, suffix = p.filename.rpartition(".")
+        while name.lower() in seen:
+            n += 1
+            name = f"{stem}-{n}.{suffix}"
+        seen.add(name.lower())
+        p.filename = name
+
+
+def _check_size(visit, msg, photos: list[Photo]) -> None:
+    """Refuse a message over MAX_MESSAGE_BYTES, naming the photos to drop (largest first)."""
+    size = len(msg.as_bytes())
+    if size <= MAX_MESSAGE_BYTES:
+        return
+    drop, left = [], size
+    for p in sorted(photos, key=lambda p: len(p.data), reverse=True):
+        if left <= MAX_MESSAGE_BYTES:
+            break
+        drop.append(p)
+        left -= 2 * _base64_size(len(p.data))   # each photo is inline and attached
+    if left > MAX_MESSAGE_BYTES:
+        advice = "shorten the minutes and drop photos"
+    else:
+        advice = ("drop " + ", ".join(p.label for p in drop) + " from minutes.photos "
+                  "(the largest after shrinking) or replace them with smaller photos")
+    raise ValidationFailed([visit.problem(
+        "minutes.photos", f"the follow-up would be {_mb(size)} MB, over the "
+        f"{_mb(MAX_MESSAGE_BYTES)} MB mail servers accept even with photos shrunk to "
+        f"{PHOTO_LONG_SIDE} px; {advice}", "error")])
+
+
+def _base64_size(n: int) -> int:
+    return math.ceil(n / 57) * 78     # 76 characters and CRLF per 57 bytes
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f}"
