@@ -35,8 +35,9 @@ def host_schema(required=("company",)) -> Obj:
         "company": Line("the host company's name in Latin letters"),
         "company_local": Line("the host company's name in its own script"),
         "country": Country("the host's country; guests from elsewhere make it foreign trade"),
-        "contact": _person(what="contact"),
-        "leader": _person(what="leader"),
+        # names may come from the configuration's host:, so the merge checks them
+        "contact": _person(required=(), what="contact"),
+        "leader": _person(required=(), what="leader"),
     }, required=required, description="the hosting company")
 
 
@@ -371,6 +372,9 @@ class _Builder:
             self.error("host.contact.name", "is required (in the visit or the "
                        "configuration's host:)")
         leader = merged.get("leader")
+        if leader and not leader.get("name"):
+            self.error("host.leader.name", "is required (in the visit or the "
+                       "configuration's host:)")
         return Host(company=merged.get("company", ""), country=merged.get("country", "CN"),
                     contact=Person(**contact) if contact.get("name") else Person(name=""),
                     company_local=merged.get("company_local"),
