@@ -86,10 +86,11 @@ class Config:
         return self.smtp.get(key, default)
 
 
-def find_config(explicit: str | None, cwd: Path | None = None) -> Path | None:
+def find_config(explicit: str | None, cwd: Path | None = None, environ=None) -> Path | None:
+    environ = os.environ if environ is None else environ
     if explicit:
         return Path(explicit)
-    env = os.environ.get(ENV_PREFIX + "CONFIG")
+    env = environ.get(ENV_PREFIX + "CONFIG")
     if env:
         return Path(env)
     local = (cwd or Path.cwd()) / "visitplan.yaml"
@@ -136,7 +137,7 @@ def _apply_env(nodes: MapNode, environ) -> None:
 
 def load_config(explicit: str | None = None, environ=None, cwd: Path | None = None) -> Config:
     environ = os.environ if environ is None else environ
-    path = find_config(explicit, cwd)
+    path = find_config(explicit, cwd, environ)
     if path is not None:
         nodes = load_file(path, what="a configuration file",
                           keys="`host:`, `departments:` and `smtp:`")

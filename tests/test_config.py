@@ -1,0 +1,232 @@
+"""Configuration: where it is found, paths, environment overrides, and its error messages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from visitplan.config import find_config, load_config
+from visitplan.errors import ValidationFailed
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def places(tmp_path, isolated_env):
+    """A configuration file in each of the four places; `output` tells which was read."""
+    user = Path(isolated_env["XDG_CONFIG_HOME"]) / "visitplan" / "config.yaml"
+    cwd = isolated_env["cwd"]
+    return {
+        "flag": write(tmp_path / "flag" / "flag.yaml", "output: from-flag\n"),
+        "env": write(tmp_path / "env" / "env.yaml", "output: from-env\n"),
+        "cwd": write(cwd / "visitplan.yaml", "output: from-cwd\n"),
+        "user": write(user, "output: from-user\n"),
+    }
+
+
+def test_discovery_order(places):
+    env = {"VISITPLAN_CONFIG": str(places["env"])}
+    assert load_config(str(places["flag"]), env).output.name == "from-flag"
+    assert load_config(None, env).output.name == "from-env"
+    assert load_config(None, {}).output.name == "from-cwd"
+    places["cwd"].unlink()
+    assert load_config(None, {}).output.name == "from-user"
+    assert find_config(None) == places["user"]
+    places["user"].unlink()
+    config = load_config(None, {})
+    assert config.path is None and config.output is None
+
+
+def test_user_config_folder_follows_xdg(isolated_env):
+    path = write(Path(isolated_env["XDG_CONFIG_HOME"]) / "visitplan" / "config.yaml",
+                 "staff_language: ko\n")
+    config = load_config(None, {})
+    assert config.path == path and config.staff_language == "ko"
+
+
+def test_paths_are_relative_to_the_config_file(tmp_path, isolated_env):
+    path = write(tmp_path / "brand" / "visitplan.yaml",
+                 "output: out\ntemplates: templates\nprofiles: ../packs\n"
+                 "state: /var/lib/visitplan/state.sqlite3\n")
+    config = load_config(str(path), {})
+    base = path.parent.resolve()
+    assert config.output == base / "out"
+    assert config.templates == base / "templates"
+    assert config.profiles == base / "../packs"
+    assert config.state == Path("/var/lib/visitplan/state.sqlite3")
+    assert config.output_dir("hanbit-2026-12") == base / "out" / "hanbit-2026-12"
+    assert Path.cwd() == isolated_env["cwd"] != base
+
+
+def test_defaults(isolated_env):
+    config = load_config(None, {})
+    assert config.day_start == "09:00"
+    assert config.office_hours == {"start": "08:00", "end": "19:00"}
+    assert config.output_dir("v") == Path("out") / "v"
+    assert config.state_path == (Path(isolated_env["XDG_STATE_HOME"]) / "visitplan"
+                                 / "state.sqlite3")
+
+
+def test_a_full_configuration(tmp_path):
+    path = write(tmp_path / "visitplan.yaml", """\
+language: en
+staff_language: zh
+host: {company: Brightway, country: CN, contact: {name: 李伟, email: li.wei@brightway.example}}
+departments:
+  sales: sales@brightway.example
+  admin: [admin@brightway.example, office@brightway.example]
+smtp:
+  host: localhost
+  port: 2525
+  security: starttls
+  username: visits
+  password_env: VISITS_PASSWORD
+  from: "Brightway Visits <visits@brightway.example>"
+  timeout: 30
+office_hours: {start: "8:30", end: "18:00"}
+day_start: "08:30"
+""")
+    config = load_config(str(path), {})
+    assert config.departments == {"sales": ["sales@brightway.example"],
+                                  "admin": ["admin@brightway.example",
+                                            "office@brightway.example"]}
+    assert config.smtp == {"host": "localhost", "port": 2525, "security": "starttls",
+                           "username": "visits", "password_env": "VISITS_PASSWORD",
+                           "from": "Brightway Visits <visits@brightway.example>",
+                           "timeout": 30}
+    assert config.office_hours == {"start": "08:30", "end": "18:00"}
+    assert config.day_start == "08:30"
+    assert config.host["contact"]["name"] == "李伟"
+
+
+# ---------------------------------------------------------------- the environment
+
+def test_environment_wins_over_the_file(tmp_path):
+    path = write(tmp_path / "visitplan.yaml",
+                 "smtp: {host: mail.example, port: 25, password_env: FROM_FILE}\n"
+                 "departments: {sales: file@brightway.example}\nstaff_language: zh\n")
+    env = {"VISITPLAN_SMTP_PORT": "2525",
+           "VISITPLAN_SMTP_PASSWORD_ENV": "MY_SECRET",
+           "VISITPLAN_DEPARTMENTS_SALES": "a@brightway.example, b@brightway.example",
+           "VISITPLAN_STAFF_LANGUAGE": "ko",
+           "VISITPLAN_HOST_CONTACT_NAME": "Chen Jing",
+           "VISITPLAN_NOT_A_KEY": "ignored"}
+    config = load_config(str(path), env)
+    assert config.smtp == {"host": "mail.example", "port": 2525, "password_env": "MY_SECRET"}
+    assert config.departments == {"sales": ["a@brightway.example", "b@brightway.example"]}
+    assert config.staff_language == "ko"
+    assert config.host == {"contact": {"name": "Chen Jing"}}
+
+
+def test_environment_alone_without_a_file(isolated_env):
+    config = load_config(None, {"VISITPLAN_SMTP_HOST": "localhost",
+                                "VISITPLAN_STATE": "/srv/visits/state.sqlite3",
+                                "VISITPLAN_DAY_START": "8:00"})
+    assert config.path is None
+    assert config.smtp == {"host": "localhost"}
+    assert config.state == Path("/srv/visits/state.sqlite3")
+    assert config.day_start == "08:00"
+
+
+def test_process_environment_is_read_by_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("VISITPLAN_SMTP_PORT", "587")
+    monkeypatch.setenv("VISITPLAN_CONFIG", str(write(tmp_path / "c.yaml", "smtp: {port: 25}\n")))
+    assert load_config().smtp == {"port": 587}
+
+
+def test_a_bad_environment_value_names_the_variable(tmp_path):
+    path = write(tmp_path / "visitplan.yaml", "smtp: {port: 25}\n")
+    with pytest.raises(ValidationFailed) as info:
+        load_config(str(path), {"VISITPLAN_SMTP_PORT": "twenty-five",
+                                "VISITPLAN_DEPARTMENTS_SALES": "ok@brightway.example, nope",
+                                "VISITPLAN_SMTP_SECURITY": "tls"})
+    assert [str(p) for p in info.value.problems] == [
+        "environment variable VISITPLAN_SMTP_PORT: smtp.port: 'twenty-five' is not a whole "
+        "number",
+        "environment variable VISITPLAN_SMTP_SECURITY: smtp.security: 'tls' is not one of "
+        "none, starttls, ssl",
+        "environment variable VISITPLAN_DEPARTMENTS_SALES: departments.sales[1]: 'nope' is not "
+        "a valid email address (like name@example.com)",
+    ]
+
+
+# ---------------------------------------------------------------- bad files
+
+def test_bad_config_file_gets_file_line_column_messages(tmp_path):
+    path = write(tmp_path / "visitplan.yaml", """\
+language: kr
+smtp:
+  port: 99999
+  securty: ssl
+  from: visits@localhost
+departments:
+  sales: [a@brightway.example, bad]
+  marketing: m@brightway.example
+day_start: 9am
+""")
+    with pytest.raises(ValidationFailed) as info:
+        load_config(str(path), {})
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:1:11: language: 'kr' is not one of zh, en, ko",
+        f"{path}:3:9: smtp.port: 99999 is out of range 1 to 65535",
+        f"{path}:4:3: smtp.securty: unknown key 'securty'; did you mean 'security'?",
+        f"{path}:5:9: smtp.from: 'visits@localhost' is not a valid email address (like "
+        "name@example.com)",
+        f"{path}:7:32: departments.sales[1]: 'bad' is not a valid email address (like "
+        "name@example.com)",
+        f"{path}:8:3: departments.marketing: unknown key 'marketing'",
+        f"{path}:9:12: day_start: '9am' is not a time of day like 08:00",
+    ]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "is empty; a configuration file is a YAML mapping of keys such as `host:`, "
+         "`departments:` and `smtp:`"),
+    ("- a\n", "1:1: the top level must be a mapping of keys such as `host:`, `departments:` "
+              "and `smtp:`"),
+    ("smtp: {port: 25\n", "2:1: invalid YAML: expected ',' or '}', but got '<stream end>'"),
+    ("output: a\noutput: b\n", "2:1: output: duplicate key 'output' (first given at line 1)"),
+])
+def test_unreadable_config_files(tmp_path, text, message):
+    path = write(tmp_path / "visitplan.yaml", text)
+    with pytest.raises(ValidationFailed) as info:
+        load_config(str(path), {})
+    sep = "" if message[0].isdigit() else " "
+    assert str(info.value) == f"{path}:{sep}{message}"
+
+
+def test_missing_config_file_named_by_flag_or_environment(tmp_path):
+    with pytest.raises(ValidationFailed, match=r"nope\.yaml: no such file"):
+        load_config(str(tmp_path / "nope.yaml"), {})
+    with pytest.raises(ValidationFailed, match=r"gone\.yaml: no such file"):
+        load_config(None, {"VISITPLAN_CONFIG": str(tmp_path / "gone.yaml")})
+
+
+# ---------------------------------------------------------------- through the command line
+
+def test_cli_bad_config_exits_2_with_the_same_messages(run, tmp_path, examples_dir):
+    path = write(tmp_path / "visitplan.yaml", "smtp:\n  port: 0\n")
+    result = run("--config", path, "check", examples_dir / "hanbit-korean.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:2:9: smtp.port: 0 is out of range 1 to 65535\n"
+    assert result.stdout == ""
+
+
+def test_cli_reads_the_config_of_the_working_folder(run, isolated_env, tmp_path):
+    write(isolated_env["cwd"] / "visitplan.yaml", "staff_language: zh\n")
+    result = run("profiles")
+    assert result.exit_code == 0
+    assert "标准接待" in result.stdout or "standard" in result.stdout
+    assert "外贸" in result.stdout
+
+
+def test_cli_bad_environment_value(run, examples_dir):
+    result = run("check", examples_dir / "hanbit-korean.yaml",
+                 env={"VISITPLAN_SMTP_PORT": "abc"})
+    assert result.exit_code == 2
+    assert result.stderr == ("environment variable VISITPLAN_SMTP_PORT: smtp.port: 'abc' is "
+                             "not a whole number\n")
