@@ -381,7 +381,13 @@ class _Builder:
                     leader=Person(**leader) if leader and leader.get("name") else None)
 
     def _guest(self, i: int, g: dict) -> Guest:
-        return Guest(index=i, **g)
+        guest = Guest(index=i, **g)
+        if not guest.name_latin:   # derived for the sign and the email; check warns
+            from visitplan.advice import derived_name_latin
+
+            guest.name_latin = derived_name_latin(guest.name, guest.country)
+            guest.name_latin_derived = guest.name_latin is not None
+        return guest
 
     def _travel(self, t: dict, tz, name: str) -> Travel:
         at = self._aware(t["at"], tz, f"{name}.at")
