@@ -10,7 +10,7 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
     fontconfig fonts-noto-cjk fonts-nanum fonts-wqy-microhei fonts-ipafont-gothic \
-    fonts-noto-core poppler-utils chromium
+    fonts-noto-core fonts-noto-color-emoji poppler-utils chromium
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q ".[test]"

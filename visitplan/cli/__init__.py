@@ -15,6 +15,7 @@ from visitplan import __version__
 COMMANDS = {
     "new": "basic", "check": "basic", "profiles": "basic", "schema": "basic",
     "due": "cron", "done": "cron", "run": "cron",
+    "sign": "sign",
     "followup": "mail",
 }
 

@@ -1,0 +1,523 @@
+"""The pickup sign (sign.pdf) and the front-desk welcome screen (welcome.html), 篇9 二.2.
+
+Both print names as large as they fit on one line. The size is never guessed from a
+character count: each text's advance width is measured with the font file that will draw
+it — the first installed family of the stack that templates/css/fonts.css gives the text's
+language, found through fontconfig and measured with Pillow (FreeType and HarfBuzz, as
+WeasyPrint and Chromium shape it) — and the font size follows from the width available.
+
+The sign is laid out in millimetres for A4 or A3 landscape; the screen in units of one
+hundredth of the screen's width (`--u` in the template), so it fills any 16:9 display.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import math
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from visitplan.errors import InputError, RenderError
+
+PAPER = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}   # landscape, millimetres
+LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+              ".jpeg": "image/jpeg"}
+# Fill at most this share of the width: the PDF is drawn with the very face measured; a
+# screen elsewhere may substitute a face of its own, so it keeps more room.
+PDF_FILL = 0.96
+SCREEN_FILL = 0.88
+# capitals this high (mm) read from 15 m (rule of thumb: about 3 mm per metre)
+READABLE_CAP_MM = 50.0
+# share of a height budget the texts may use, for rounding and line boxes
+SLACK = 0.96
+GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+# a flag emoji is about this many em wide in the colour emoji faces
+FLAG_EM = 1.3
+
+# ---------------------------------------------------------------- faces and measuring
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file (and face index within a collection) a family resolves to."""
+
+    family: str
+    file: str
+    index: int
+
+    @functools.cached_property
+    def _font(self):
+        from PIL import ImageFont
+
+        return ImageFont.truetype(self.file, 1000, index=self.index)
+
+    def advance(self, text: str) -> float:
+        """Width of `text` in em (font size 1), shaped as one line."""
+        return self._font.getlength(text) / 1000 if text else 0.0
+
+    @property
+    def cap_height(self) -> float:
+        """Height of a capital H above the baseline, in em."""
+        return -self._font.getbbox("H", anchor="ls")[1] / 1000
+
+
+@functools.cache
+def _fc_match(family: str, bold: bool) -> Face | None:
+    """The face fontconfig picks for a family, or None when it has no such family (it
+    would substitute another), except for generic families, which always resolve."""
+    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern],
+                             capture_output=True, text=True, timeout=20, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RenderError(f"fontconfig's fc-match could not be run ({exc}); install the "
+                          "fontconfig package") from None
+    names, _, rest = out.partition("\t")
+    file, _, index = rest.partition("\t")
+    if not file:
+        return None
+    known = {n.strip().lower() for n in names.split(",")}
+    if family.lower() not in known and family.lower() not in GENERIC:
+        return None
+    return Face(family, file, int(index or 0))
+
+
+class Fonts:
+    """The font stacks of a templates folder's css/fonts.css, by language."""
+
+    def __init__(self, css: str):
+        self.stacks: dict[str, list[str]] = {}
+        css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            m = re.search(r"font-family\s*:\s*([^;]+)", body)
+            if not m:
+                continue
+            families = [f.strip().strip("'\"") for f in m.group(1).split(",") if f.strip()]
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                lang = re.fullmatch(r":lang\(([\w-]+)\)", selector)
+                if lang:
+                    self.stacks[lang.group(1)] = families
+                elif selector in (":root", "html", "body"):
+                    self.stacks.setdefault("", families)
+        self.stacks.setdefault("", ["sans-serif"])
+
+    def stack(self, lang: str | None) -> list[str]:
+        lang = lang or ""
+        while lang and lang not in self.stacks:
+            lang = lang.rpartition("-")[0]
+        return self.stacks.get(lang) or self.stacks[""]
+
+    def face(self, lang: str | None, bold: bool) -> Face:
+        for family in [*self.stack(lang), "sans-serif"]:
+            found = _fc_match(family, bold)
+            if found is not None:
+                return found
+        raise RenderError(f"no font is installed for the language {lang or 'of the page'}; "
+                          "install the fonts scripts/setup.sh lists")
+
+
+@dataclass
+class Text:
+    """A line (or two) of text at the size that fits; size in the layout's unit."""
+
+    lines: list[str]
+    lang: str
+    size: float
+    bold: bool
+    face: Face
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+class Fitter:
+    """Sizes text to a width with the faces of a fonts.css, for a document language."""
+
+    def __init__(self, fonts: Fonts, doc_lang: str, fill: float):
+        self.fonts, self.doc_lang, self.fill = fonts, doc_lang, fill
+
+    def text(self, text: str, width: float, max_size: float, *, bold=False,
+             country: str | None = None, lang: str | None = None,
+             two_lines_below: float | None = None) -> Text:
+        """`text` on one line at the largest size up to `max_size` that fits `width`. With
+        `two_lines_below`, a text that would print smaller than that on one line is split at
+        the space that balances two lines best, if that prints it larger."""
+        from visitplan.pdf import lang_of
+
+        lang = lang or lang_of(text, country) or self.doc_lang
+        face = self.fonts.face(lang, bold)
+        lines = [text]
+        size = self._size(face, lines, width, max_size)
+        if two_lines_below is not None and size < two_lines_below and " " in text.strip():
+            words = text.split()
+            splits = ([" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words)))
+            best = min(splits, key=lambda ls: max(face.advance(x) for x in ls))
+            two = self._size(face, best, width, max_size)
+            if two > size:
+                lines, size = best, two
+        return Text(lines, lang, size, bold, face)
+
+    def _size(self, face: Face, lines: list[str], width: float, max_size: float) -> float:
+        widest = max(face.advance(line) for line in lines)
+        return min(max_size, width * self.fill / widest) if widest else max_size
+
+    def advance(self, text: str, lang: str | None, bold=False) -> float:
+        return self.fonts.face(lang or self.doc_lang, bold).advance(text)
+
+
+def _fonts(env) -> Fonts:
+    source, _, _ = env.loader.get_source(env, "css/fonts.css")
+    return Fonts(source)
+
+# ---------------------------------------------------------------- what the sign says
+
+
+def latin_name(guest) -> str | None:
+    """The Latin line under a guest's name: for a name in Hangul or Chinese characters the
+    surname first and in capitals ("KIM Minjun"), as on a passport; otherwise as written.
+    None when there is no Latin name or it repeats the name."""
+    from visitplan.names import script_of, split_name
+
+    latin = " ".join((guest.name_latin or "").split())
+    if not latin or latin == " ".join(guest.name.split()):
+        return None
+    if script_of(guest.name) in ("hangul", "han"):
+        surname, given = split_name(latin, guest.country)
+        if surname and given and script_of(latin) == "latin":
+            return f"{surname.upper()} {given}"
+    return latin
+
+
+def _companies(visit) -> list[str]:
+    return list(dict.fromkeys(g.company for g in visit.guests if g.company))
+
+
+def _countries(visit) -> list[str]:
+    return list(dict.fromkeys(g.country for g in visit.guests))
+
+
+def country_name(code: str, lang: str) -> str:
+    from babel import Locale
+
+    return Locale.parse({"zh": "zh_Hans", "ko": "ko", "en": "en"}.get(lang, "en")) \
+        .territories.get(code, code)
+
+
+def flag(code: str) -> str:
+    """The flag emoji of a country: its two regional indicator letters."""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
+
+
+def _host_name(host, lang: str) -> str:
+    return host.company_local if lang == "zh" and host.company_local else host.company
+
+
+def find_logo(user_dir: Path | None) -> Path | None:
+    """The host's logo: logo.svg / .png / .jpg in the user's templates folder (or its
+    assets/ folder). The built-in templates have none: a sign without a logo shows the host
+    company's name alone."""
+    if user_dir is None:
+        return None
+    for folder in (user_dir, user_dir / "assets"):
+        for name in LOGO_NAMES:
+            if (folder / name).is_file():
+                return (folder / name).resolve()
+    return None
+
+# ---------------------------------------------------------------- the sign (millimetres)
+
+
+@dataclass
+class Grid:
+    """Names in a grid of cells: every name at one size, its Latin line below."""
+
+    cols: int
+    cells: list[tuple[Text, Text | None, Text | None]]
+    cell: float      # width of a cell
+    col_gap: float
+    row_gap: float
+
+    @property
+    def rows(self) -> int:
+        return math.ceil(len(self.cells) / self.cols)
+
+
+def name_grid(fit: Fitter, people, width: float, height: float, *, max_size: float,
+              col_gap: float, row_gap: float, latin_ratio: float, title_ratio: float = 0.0,
+              titles=None) -> Grid:
+    """Choose the number of columns that prints the names largest, every name on one line
+    in its cell and all rows within `height`. `people` are (name, latin, country) triples."""
+    lh_name, lh_small = 1.2, 1.3
+    has_latin = any(p[1] for p in people)
+    has_title = bool(titles) and any(titles)
+    row_em = lh_name + (latin_ratio * lh_small if has_latin else 0) \
+        + (title_ratio * lh_small if has_title else 0)
+    best = None
+    for cols in range(1, len(people) + 1):
+        rows = math.ceil(len(people) / cols)
+        cell = (width - (cols - 1) * col_gap) / cols
+        size = min(max_size, (height - (rows - 1) * row_gap) / rows / row_em)
+        for name, _, country in people:
+            size = min(size, fit.text(name, cell, max_size, bold=True, country=country).size)
+        if best is None or size > best[1] * 1.001:
+            best = (cols, size, cell)
+        if rows == 1:
+            break
+    cols, size, cell = best
+    latin_size = latin_ratio * size
+    title_size = title_ratio * size
+    for _, latin, country in people:
+        if latin:
+            latin_size = min(latin_size, fit.text(latin, cell, latin_size, country=country).size)
+    for title in titles or ():
+        if title:
+            title_size = min(title_size, fit.text(title, cell, title_size).size)
+    cells = []
+    for i, (name, latin, country) in enumerate(people):
+        n = fit.text(name, cell, size, bold=True, country=country)
+        n.size = size
+        lt = fit.text(latin, cell, latin_size, country=country) if latin else None
+        title = titles[i] if titles else None
+        tt = fit.text(title, cell, title_size) if title else None
+        if lt:
+            lt.size = latin_size
+        if tt:
+            tt.size = title_size
+        cells.append((n, lt, tt))
+    return Grid(cols, cells, cell, col_gap, row_gap)
+
+
+@dataclass
+class SignLayout:
+    paper: str
+    width: float
+    height: float
+    margin: float
+    main_height: float
+    footer_height: float
+    footer_gap: float
+    pages: list[dict]
+    host: dict
+    logo: Path | None = None
+    lang: str = "en"
+    gaps: dict = field(default_factory=dict)
+
+
+def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
+                logo: Path | None = None) -> SignLayout:
+    """Every text of the sign with its size in millimetres."""
+    if size not in PAPER:
+        raise InputError(f"--size: {size!r} is not a paper size; use a4 or a3")
+    w, h = PAPER[size]
+    k = w / PAPER["a4"][0]
+    margin, footer_h, footer_gap = 12 * k, 26 * k, 5 * k
+    inner = w - 2 * margin
+    main_h = h - 2 * margin - footer_h - footer_gap
+    gaps = {"welcome": 4 * k, "name": 2 * k, "latin": 3 * k, "company": 7 * k}
+    lang = visit.language
+    welcome = fit.text(fit_welcome(lang), inner, 8 * k, lang=lang)
+    used_top = welcome.size * 1.3 + gaps["welcome"]
+    pages = []
+    if group:
+        companies = _companies(visit)
+        if companies:
+            big = " / ".join(companies)
+        else:
+            from visitplan.i18n import t
+
+            names = t("sign.list_join", lang).join(country_name(c, lang)
+                                                  for c in _countries(visit))
+            big = t("sign.delegation", lang, country=names)
+        company = fit.text(big, inner, 30 * k, bold=True, two_lines_below=14 * k,
+                           country=visit.guests[0].country)
+        used = used_top + company.size * 1.15 * len(company.lines) + gaps["company"]
+        people = [(g.name, latin_name(g), g.country) for g in visit.guests]
+        grid = name_grid(fit, people, inner, (main_h - used) * SLACK, max_size=60 * k,
+                         col_gap=10 * k, row_gap=5 * k, latin_ratio=0.45)
+        pages.append({"welcome": welcome, "company": company, "grid": grid})
+    else:
+        for guest in visit.guests:
+            latin = latin_name(guest)
+            lt = fit.text(latin, inner, 15 * k, country=guest.country) if latin else None
+            co = fit.text(guest.company, inner, 9 * k, country=guest.country) \
+                if guest.company else None
+            used = used_top + (lt.size * 1.25 + gaps["name"] if lt else 0) \
+                + (co.size * 1.3 + gaps["latin"] if co else 0)
+            name = fit.text(guest.name, inner, min(120 * k, (main_h - used) / 1.2 * SLACK),
+                            bold=True, country=guest.country)
+            pages.append({"welcome": welcome, "name": name, "latin": lt, "company": co,
+                          "grid": None})
+    host = visit.host
+    text_w = inner - (0.25 * w + 8 * k if logo else 0)
+    local = fit.text(host.company_local, text_w, 10 * k, bold=True, country=host.country) \
+        if host.company_local else None
+    latin = fit.text(host.company, text_w, 6.5 * k if local else 10 * k, bold=not local,
+                     country=host.country)
+    return SignLayout(size, w, h, margin, main_h, footer_h, footer_gap, pages,
+                      {"local": local, "latin": latin}, logo, lang, gaps)
+
+
+def fit_welcome(lang: str) -> str:
+    from visitplan.i18n import t
+
+    return t("sign.welcome", lang)
+
+
+def cap_height_mm(text: Text) -> float:
+    """The cap height a text prints with, in the layout's unit (from the face's H)."""
+    return text.face.cap_height * text.size
+
+
+def readability(layout: SignLayout) -> list[str]:
+    """A sentence for each page whose names' capitals print lower than READABLE_CAP_MM."""
+    out = []
+    for page in layout.pages:
+        names = [c[0] for c in page["grid"].cells] if page["grid"] else [page["name"]]
+        cap = min(cap_height_mm(n) for n in names)
+        if cap >= READABLE_CAP_MM:
+            continue
+        if page["grid"]:
+            what, hint = "the group's names print", "without --group each guest gets a page"
+        else:
+            what = f"{names[0].text!r} prints"
+            hint = ("--size a3 prints it larger" if layout.paper == "a4"
+                    else "a shorter name prints larger")
+        out.append(f"{what} with {cap:.0f} mm capitals, below the {READABLE_CAP_MM:.0f} mm "
+                   f"that read well from 15 m; {hint}")
+    return out
+
+
+# ---------------------------------------------------------------- the screen (--u units)
+
+SCREEN_W, SCREEN_H = 100.0, 56.25
+
+
+def welcome_layout(visit, fit: Fitter, logo: Path | None = None) -> dict:
+    """Every text of the welcome screen with its size in hundredths of the screen width."""
+    from visitplan.i18n import t
+
+    pad_x, pad_y = 4.0, 2.8
+    inner = SCREEN_W - 2 * pad_x
+    height = SCREEN_H - 2 * pad_y
+    langs = list(dict.fromkeys([visit.language, visit.staff_language]))
+    # the countries, each named in the guests' and the staff language
+    countries = []
+    for code in _countries(visit):
+        names = list(dict.fromkeys(country_name(code, lang) for lang in langs))
+        countries.append({"code": code, "flag": flag(code),
+                          "names": [(n, lang) for n, lang in zip(names, langs)]})
+    em = sum(FLAG_EM + 0.6 + sum(fit.advance(n, lang) for n, lang in c["names"])
+             + 1.5 * (len(c["names"]) - 1) for c in countries) + 2.5 * (len(countries) - 1)
+    country_size = min(2.2, inner * fit.fill / em)
+    welcomes = [fit.text(t("sign.screen.welcome", lang, host=_host_name(visit.host, lang)),
+                         inner, 3.4 if i == 0 else 2.4, lang=lang)
+                for i, lang in enumerate(langs)]
+    companies = _companies(visit)
+    company = fit.text(" / ".join(companies), inner, 5.0, bold=True, two_lines_below=2.6,
+                       country=visit.guests[0].country) if companies else None
+    host = visit.host
+    logo_w = 18.0 if logo else 0.0
+    host_local = fit.text(host.company_local, inner - logo_w, 1.7, bold=True,
+                          country=host.country) if host.company_local else None
+    rest = inner - logo_w - (fit.advance(host_local.text, host_local.lang, True)
+                             * host_local.size + 1.5 if host_local else 0)
+    host_latin = fit.text(host.company, rest, 1.5, country=host.country)
+    gaps = {"header": 1.8, "welcome": 0.5, "main": 2.4, "company": 2.4, "footer": 1.6}
+    footer_h = 3.2
+    used = (country_size * 1.3 + gaps["header"]
+            + sum(w.size * 1.25 for w in welcomes) + gaps["welcome"] * (len(welcomes) - 1)
+            + gaps["main"]
+            + (company.size * 1.15 * len(company.lines) + gaps["company"] if company else 0)
+            + gaps["footer"] + footer_h)
+    people = [(g.name, latin_name(g), g.country) for g in visit.guests]
+    titles = [g.title for g in visit.guests]
+    grid = name_grid(fit, people, inner, height - used - 0.5, max_size=9.0, col_gap=4.0,
+                     row_gap=2.2, latin_ratio=0.42, title_ratio=0.28, titles=titles)
+    return {"pad_x": pad_x, "pad_y": pad_y, "countries": countries,
+            "country_size": country_size, "welcomes": welcomes, "company": company,
+            "grid": grid, "host_local": host_local, "host_latin": host_latin,
+            "gaps": gaps, "footer_h": footer_h, "logo_w": logo_w}
+
+# ---------------------------------------------------------------- rendering
+
+
+def _environment(user_dir: Path | None):
+    from visitplan.render import html_environment
+
+    env = html_environment(user_dir)
+    env.filters["mm"] = lambda v: f"{v:.2f}mm"
+    env.filters["u"] = lambda v: f"calc(var(--u) * {v:.3f})"
+    return env
+
+
+def _template(env, name: str):
+    import jinja2
+
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {name}: {exc}") from None
+
+
+def _render(template, name: str, **context) -> str:
+    import jinja2
+
+    try:
+        return template.render(**context)
+    except jinja2.TemplateError as exc:
+        where = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"template {name}{where}: {exc}") from None
+
+
+def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
+                group: bool = False) -> tuple[bytes, SignLayout]:
+    """sign.pdf as bytes, and the layout it was drawn from."""
+    from visitplan.pdf import render_pdf
+    from visitplan.resources import templates_dir
+
+    env = _environment(user_dir)
+    logo = find_logo(user_dir)
+    layout = sign_layout(visit, Fitter(_fonts(env), visit.language, PDF_FILL), size, group,
+                         logo)
+    html = _render(_template(env, "sign.html"), "sign.html", visit=visit, layout=layout,
+                   logo_url=logo.as_uri() if logo else None)
+    pdf = render_pdf(html, base_dir=templates_dir(), allowed=[logo] if logo else (),
+                     overlays=[user_dir] if user_dir else ())
+    return pdf, layout
+
+
+def render_welcome(visit, user_dir: Path | None = None) -> str:
+    """welcome.html: one self-contained file (CSS inline, the logo as a data: URL, fonts
+    named, never downloaded)."""
+    env = _environment(user_dir)
+    logo = find_logo(user_dir)
+    layout = welcome_layout(visit, Fitter(_fonts(env), visit.language, SCREEN_FILL), logo)
+    logo_url = None
+    if logo:
+        data = base64.b64encode(logo.read_bytes()).decode()
+        logo_url = f"data:{LOGO_TYPES[logo.suffix.lower()]};base64,{data}"
+    return _render(_template(env, "welcome.html"), "welcome.html", visit=visit,
+                   layout=layout, logo_url=logo_url)
+
+
+def sign(session, visit, output_dir: Path, size: str = "a4", group: bool = False,
+         notes: list[str] | None = None) -> list[Path]:
+    """Write sign.pdf and welcome.html into `output_dir`, both or neither. `notes`, if
+    given, receives a sentence for each name too small to read from 15 metres."""
+    from visitplan.output import atomic_write
+
+    user_dir = session.config.templates
+    if user_dir is not None and not Path(user_dir).is_dir():
+        raise InputError(f"{user_dir}: the templates folder does not exist")
+    pdf, layout = render_sign(visit, user_dir, size, group)
+    if notes is not None:
+        notes.extend(readability(layout))
+    html = render_welcome(visit, user_dir)
+    paths = [Path(output_dir) / "sign.pdf", Path(output_dir) / "welcome.html"]
+    atomic_write({paths[0]: pdf, paths[1]: html.encode()})
+    return paths
