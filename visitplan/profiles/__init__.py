@@ -254,6 +254,7 @@ class TaskRule:
     text: dict
     profile: str = ""
     when: dict | None = None
+    where: tuple = field(default=(0, 0), compare=False, repr=False)  # line, col of its id
 
 
 @dataclass
@@ -295,7 +296,9 @@ def load_pack(path: Path, builtin: bool) -> Pack:
     return Pack(name=name, title=data["title"], path=path, source=data.get("source", ""),
                 summary=data.get("summary", {}), applies_when=data.get("applies_when", []),
                 notes=[Note(profile=name, **n) for n in data.get("notes", [])],
-                tasks=[TaskRule(profile=name, **t) for t in data.get("tasks", [])],
+                tasks=[TaskRule(profile=name, where=(nodes["tasks"][i]["id"].line,
+                                                     nodes["tasks"][i]["id"].col), **t)
+                       for i, t in enumerate(data.get("tasks", []))],
                 builtin=builtin)
 
 
@@ -315,10 +318,12 @@ def load_registry(user_dir: Path | None = None) -> dict[str, Pack]:
             problems.extend(exc.problems)
     owners = {}
     for pack in packs.values():
-        for task in pack.tasks:
+        for i, task in enumerate(pack.tasks):
             if task.id in owners:
-                problems.append(Problem(str(pack.path), 0, 0, "tasks", f"task id '{task.id}' "
-                                        f"is also used by profile '{owners[task.id]}'"))
+                problems.append(Problem(str(pack.path), *task.where, f"tasks[{i}].id",
+                                        f"task id '{task.id}' is also used by profile "
+                                        f"'{owners[task.id]}'; task ids are unique across "
+                                        "profiles (prefix them with the profile's name)"))
             owners[task.id] = pack.name
     if problems:
         raise ValidationFailed(problems)
