@@ -6,9 +6,9 @@ prints as FILE:LINE:COL: warning: field: message and says what to do:
 - names: a Hangul or Chinese name without `name_latin` (the loader derives one, see
   `derived_name_latin`; the warning asks the host to confirm it), or one that cannot be
   derived;
-- schedule: items that overlap, items that lie partly outside the stay, and items outside
-  office hours (meals, transfers and free time are exempt: a welcome dinner in the evening
-  is normal);
+- schedule: items that overlap, and items outside office hours (meals, transfers and free
+  time are exempt: a welcome dinner in the evening is normal); an item outside the stay,
+  even in part, is already an error of the model;
 - travel: a pickup from a flight or train without its number, a stay of more than one
   night without a hotel, a follow-up with nobody to send it to;
 - holidays in the host's country and each guest's country on any day of the stay;
@@ -158,17 +158,6 @@ def outside_office_hours(item, start: dt.time, end: dt.time) -> bool:
 def schedule_warnings(visit, config=None, lang: str = "en") -> list[Problem]:
     found = []
     items = visit.schedule
-    arrival, departure = visit.arrival.at, visit.departure.at
-    for item in items:
-        path = f"schedule[{item.index}]"
-        if item.at < arrival:
-            found.append(visit.problem(f"{path}.at", _t(
-                "advice.outside.before", lang, what=item.what,
-                start=f"{item.at:%Y-%m-%d %H:%M}", arrival=f"{arrival:%Y-%m-%d %H:%M}")))
-        if _end(item) > departure:
-            found.append(visit.problem(f"{path}.until" if item.until else f"{path}.at", _t(
-                "advice.outside.after", lang, what=item.what,
-                end=f"{_end(item):%Y-%m-%d %H:%M}", departure=f"{departure:%Y-%m-%d %H:%M}")))
     for j, later in enumerate(items):
         for earlier in items[:j]:
             if overlaps(earlier, later):
@@ -205,7 +194,8 @@ def travel_warnings(visit, lang: str = "en") -> list[Problem]:
     if stay > 1 and visit.hotel is None:
         found.append(visit.problem("hotel", _t("advice.no_hotel", lang, nights=stay)))
     if visit.followup is not None and not visit.followup.to:
-        found.append(visit.problem("followup.to", _t("advice.no_email", lang)))
+        path = "followup.to" if "followup" in visit.nodes else "guests"
+        found.append(visit.problem(path, _t("advice.no_email", lang)))
     return found
 
 # ---------------------------------------------------------------- holidays
