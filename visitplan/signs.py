@@ -475,8 +475,10 @@ def _render(template, name: str, **context) -> str:
 
 
 def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
-                group: bool = False) -> tuple[bytes, SignLayout]:
-    """sign.pdf as bytes, and the layout it was drawn from."""
+                group: bool = False, policy_out: list | None = None) \
+        -> tuple[bytes, SignLayout]:
+    """sign.pdf as bytes, and the layout it was drawn from. `policy_out` receives the
+    asset policy of the render (what was asked for, what refused)."""
     from visitplan.pdf import render_pdf
     from visitplan.resources import templates_dir
 
@@ -487,7 +489,7 @@ def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
     html = _render(_template(env, "sign.html"), "sign.html", visit=visit, layout=layout,
                    logo_url=logo.as_uri() if logo else None)
     pdf = render_pdf(html, base_dir=templates_dir(), allowed=[logo] if logo else (),
-                     overlays=[user_dir] if user_dir else ())
+                     overlays=[user_dir] if user_dir else (), policy_out=policy_out)
     return pdf, layout
 
 
