@@ -17,6 +17,7 @@ COMMANDS = {
     "due": "cron", "done": "cron", "run": "cron",
     "sign": "sign",
     "followup": "mail",
+    "prepare": "documents", "templates": "documents",
 }
 
 

@@ -1,0 +1,121 @@
+"""itinerary.ics: the visit as an RFC 5545 calendar, built with `icalendar`.
+
+One event for the arrival, one per schedule item, one for the departure, all in the visit's
+time zone with its VTIMEZONE included, so Outlook, Google and Apple show the local times.
+
+UIDs are derived from what an event is, not from when it is: `<visit id>-arrival`,
+`<visit id>-departure`, and for a schedule item its kind, a digest of its `what`, and which
+occurrence of that pair it is in time order. Moving an item to another time, place or end
+keeps its UID, so a re-import updates the event instead of adding a second one.
+SEQUENCE counts minutes since 2020 at DTSTAMP, so every rebuild outranks the last one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from visitplan import __version__
+from visitplan.i18n import t
+
+_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _uid(visit, key: str) -> str:
+    return f"{visit.id}-{key}@visitplan"
+
+
+def item_keys(visit) -> dict[int, str]:
+    """Schedule item index → the stable part of its UID."""
+    seen: dict[tuple[str, str], int] = {}
+    keys = {}
+    for item in sorted(visit.schedule, key=lambda i: (i.at, i.index)):
+        digest = hashlib.sha256(" ".join(item.what.casefold().split()).encode()).hexdigest()
+        pair = (item.kind, digest[:10])
+        seen[pair] = seen.get(pair, 0) + 1
+        keys[item.index] = f"{item.kind}-{digest[:10]}-{seen[pair]}"
+    return keys
+
+
+def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
+    """The calendar of a visit, wording in `lang`. `dtstamp` (UTC) defaults to now; tests
+    fix it."""
+    import icalendar
+
+    from visitplan.dates import format_time, home_name, home_zone
+    from visitplan.documents import _travel_line
+
+    stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    stamp = stamp.replace(microsecond=0)
+    sequence = max(0, int((stamp - _EPOCH).total_seconds() // 60))
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//visitplan//visitplan {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", visit.title)
+    cal.add("x-wr-timezone", visit.timezone)
+    first = visit.arrival.at.date() - dt.timedelta(days=366)
+    last = visit.departure.at.date() + dt.timedelta(days=366)
+    cal.add_component(icalendar.Timezone.from_tzid(visit.timezone, first_date=first,
+                                                   last_date=last))
+
+    def event(key, summary, start, end=None, location=None, lines=(), category=None):
+        ev = icalendar.Event()
+        ev.add("uid", _uid(visit, key))
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", sequence)
+        ev.add("summary", summary)
+        ev.add("dtstart", start)
+        if end is not None:
+            ev.add("dtend", end)
+        if location:
+            ev.add("location", location)
+        description = "\n".join(line for line in lines if line)
+        if description:
+            ev.add("description", description)
+        if category:
+            ev.add("categories", [category])
+        ev.add("transp", "OPAQUE")
+        cal.add_component(ev)
+
+    def home_lines(moment):
+        lines, seen = [], set()
+        for guest in visit.guests:
+            zone = home_zone(guest.country, moment)
+            if zone is None or guest.country in seen:
+                continue
+            seen.add(guest.country)
+            if moment.astimezone(zone).utcoffset() != moment.utcoffset():
+                lines.append(t("doc.it.home_time", lang, zone=home_name(guest.country, lang),
+                               time=format_time(moment.astimezone(zone), lang)))
+        return lines
+
+    contact = visit.host.contact
+    contact_line = t("doc.ics.contact", lang, name=contact.name + (
+        f" ({contact.name_latin})" if contact.name_latin else ""), phone=contact.phone or "",
+        email=contact.email or "").strip(" ,")
+    arrival = visit.arrival
+    met = None
+    if arrival.pickup:
+        met = t("doc.it.met_by", lang, name=contact.name + (
+            f" ({contact.name_latin})" if contact.name_latin else ""))
+    # arrival and departure are moments: DTSTART without DTEND ends when it starts (RFC 5545
+    # 3.6.1), which is what a landing or a take-off is
+    event("arrival", t("doc.ics.arrival", lang, travel=_travel_line(arrival, lang, True)),
+          arrival.at, location=arrival.place,
+          lines=[met, *home_lines(arrival.at), contact_line], category=t(
+              "doc.it.arrival", lang))
+    keys = item_keys(visit)
+    for item in visit.schedule:
+        end = item.until or item.at + dt.timedelta(hours=1)
+        event(keys[item.index], item.what, item.at, end, location=item.where,
+              lines=[t(f"kind.{item.kind}", lang), item.notes, contact_line],
+              category=t(f"kind.{item.kind}", lang))
+    departure = visit.departure
+    event("departure", t("doc.ics.departure", lang,
+                         travel=_travel_line(departure, lang, False)),
+          departure.at, location=departure.place,
+          lines=[*home_lines(departure.at), contact_line],
+          category=t("doc.it.departure", lang))
+    return cal.to_ical()
