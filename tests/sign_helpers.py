@@ -112,7 +112,7 @@ document.fonts.ready.then(function () {
     var range = document.createRange();
     range.selectNodeContents(el);
     var t = range.getBoundingClientRect();
-    out.fits.push({cls: el.className, text: el.textContent.trim(), lang: el.lang,
+    out.fits.push({cls: el.className, text: el.innerText.trim(), lang: el.lang,
                    scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
                    left: r.left, right: r.right, top: r.top, bottom: r.bottom,
                    textLeft: t.left, textRight: t.right, textTop: t.top,

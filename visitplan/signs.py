@@ -250,8 +250,11 @@ class Grid:
 def name_grid(fit: Fitter, people, width: float, height: float, *, max_size: float,
               col_gap: float, row_gap: float, latin_ratio: float, title_ratio: float = 0.0,
               titles=None) -> Grid:
-    """Choose the number of columns that prints the names largest, every name on one line
-    in its cell and all rows within `height`. `people` are (name, latin, country) triples."""
+    """Lay names out in the number of columns that prints them largest on average, every
+    name on one line in its cell and all rows within `height`. Names share one size; a
+    name much longer than the others gets a size of its own rather than shrinking them
+    all. The Latin line and the title follow at a share of the name's size, each shrunk
+    to its cell if need be. `people` are (name, latin, country) triples."""
     lh_name, lh_small = 1.2, 1.3
     has_latin = any(p[1] for p in people)
     has_title = bool(titles) and any(titles)
@@ -261,33 +264,24 @@ def name_grid(fit: Fitter, people, width: float, height: float, *, max_size: flo
     for cols in range(1, len(people) + 1):
         rows = math.ceil(len(people) / cols)
         cell = (width - (cols - 1) * col_gap) / cols
-        size = min(max_size, (height - (rows - 1) * row_gap) / rows / row_em)
-        for name, _, country in people:
-            size = min(size, fit.text(name, cell, max_size, bold=True, country=country).size)
-        if best is None or size > best[1] * 1.001:
-            best = (cols, size, cell)
+        cap = min(max_size, (height - (rows - 1) * row_gap) / rows / row_em)
+        fits = [fit.text(name, cell, cap, bold=True, country=country).size
+                for name, _, country in people]
+        middle = sorted(fits)[len(fits) // 2]
+        shared = min(f for f in fits if f >= 0.75 * middle)
+        sizes = [min(shared, f) for f in fits]
+        score = sum(sizes) / len(sizes)
+        if best is None or score > best[0] * 1.001:
+            best = (score, cols, cell, shared, sizes)
         if rows == 1:
             break
-    cols, size, cell = best
-    latin_size = latin_ratio * size
-    title_size = title_ratio * size
-    for _, latin, country in people:
-        if latin:
-            latin_size = min(latin_size, fit.text(latin, cell, latin_size, country=country).size)
-    for title in titles or ():
-        if title:
-            title_size = min(title_size, fit.text(title, cell, title_size).size)
+    _, cols, cell, shared, sizes = best
     cells = []
     for i, (name, latin, country) in enumerate(people):
-        n = fit.text(name, cell, size, bold=True, country=country)
-        n.size = size
-        lt = fit.text(latin, cell, latin_size, country=country) if latin else None
+        n = fit.text(name, cell, sizes[i], bold=True, country=country)
+        lt = fit.text(latin, cell, latin_ratio * sizes[i], country=country) if latin else None
         title = titles[i] if titles else None
-        tt = fit.text(title, cell, title_size) if title else None
-        if lt:
-            lt.size = latin_size
-        if tt:
-            tt.size = title_size
+        tt = fit.text(title, cell, title_ratio * shared) if title else None
         cells.append((n, lt, tt))
     return Grid(cols, cells, cell, col_gap, row_gap)
 
