@@ -15,7 +15,6 @@ import base64
 import functools
 import math
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,24 +64,65 @@ class Face:
 
 
 @functools.cache
-def _fc_match(family: str, bold: bool) -> Face | None:
-    """The face fontconfig picks for a family, or None when it has no such family (it
-    would substitute another), except for generic families, which always resolve."""
-    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
+def _fontconfig():
+    """libfontconfig through ctypes: the library WeasyPrint (Pango) and Chromium match
+    fonts with, asked in-process instead of running fc-match for every family."""
+    import ctypes
+    import ctypes.util
+
     try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern],
-                             capture_output=True, text=True, timeout=20, check=True).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise RenderError(f"fontconfig's fc-match could not be run ({exc}); install the "
-                          "fontconfig package") from None
-    names, _, rest = out.partition("\t")
-    file, _, index = rest.partition("\t")
-    if not file:
+        lib = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        found = ctypes.util.find_library("fontconfig")
+        if not found:
+            raise RenderError("the fontconfig library is not installed; install the "
+                              "packages scripts/setup.sh lists") from None
+        lib = ctypes.CDLL(found)
+    p, s, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+    lib.FcNameParse.restype, lib.FcNameParse.argtypes = p, [s]
+    lib.FcConfigSubstitute.argtypes = [p, p, i]
+    lib.FcDefaultSubstitute.argtypes = [p]
+    lib.FcFontMatch.restype = p
+    lib.FcFontMatch.argtypes = [p, p, ctypes.POINTER(i)]
+    lib.FcPatternGetString.argtypes = [p, s, i, ctypes.POINTER(s)]
+    lib.FcPatternGetInteger.argtypes = [p, s, i, ctypes.POINTER(i)]
+    lib.FcPatternDestroy.argtypes = [p]
+    return lib
+
+
+@functools.cache
+def _fc_match(family: str, bold: bool) -> Face | None:
+    """The face fontconfig picks for a family (as `fc-match "FAMILY:weight=bold"` would),
+    or None when it has no such family and would substitute another; generic families
+    (sans-serif) always resolve."""
+    import ctypes
+
+    fc = _fontconfig()
+    pattern = fc.FcNameParse(f"{family}:weight={'bold' if bold else 'regular'}".encode())
+    if not pattern:
         return None
-    known = {n.strip().lower() for n in names.split(",")}
-    if family.lower() not in known and family.lower() not in GENERIC:
+    fc.FcConfigSubstitute(None, pattern, 0)      # FcMatchPattern
+    fc.FcDefaultSubstitute(pattern)
+    result = ctypes.c_int()
+    match = fc.FcFontMatch(None, pattern, ctypes.byref(result))
+    fc.FcPatternDestroy(pattern)
+    if not match:
         return None
-    return Face(family, file, int(index or 0))
+    try:
+        names, value, n = set(), ctypes.c_char_p(), 0
+        while fc.FcPatternGetString(match, b"family", n, ctypes.byref(value)) == 0:
+            names.add(value.value.decode("utf-8", "replace").lower())
+            n += 1
+        if fc.FcPatternGetString(match, b"file", 0, ctypes.byref(value)) != 0:
+            return None
+        file = value.value.decode()
+        index = ctypes.c_int(0)
+        fc.FcPatternGetInteger(match, b"index", 0, ctypes.byref(index))
+    finally:
+        fc.FcPatternDestroy(match)
+    if family.lower() not in names and family.lower() not in GENERIC:
+        return None
+    return Face(family, file, index.value)
 
 
 class Fonts:
