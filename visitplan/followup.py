@@ -51,7 +51,6 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
 
     Raises InputError (exit 2) when the visit has no `minutes:` or nobody to send to, and
     ValidationFailed for a photo that cannot be read or a message too big to send."""
-    from email import policy
     from email.utils import format_datetime
 
     from visitplan import mail
@@ -67,7 +66,7 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
     photos = [_photo(visit, i, path, msg_id) for i, path in enumerate(visit.minutes.photos)]
     _unique_filenames(photos)
 
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = mail.new_message()
     company = _company(visit, lang)
     subject_key = "mail.subject" if photos else "mail.subject_no_photos"
     _set(msg, "Subject", t(subject_key, lang, company=company), _at(visit, "host.company"))
@@ -97,6 +96,9 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
                               disposition="inline", filename=p.filename)
     for p in photos:
         msg.add_attachment(p.data, maintype="image", subtype=p.subtype, filename=p.filename)
+    for part in msg.walk():
+        if part is not msg:             # the email package repeats it in parts it creates
+            del part["MIME-Version"]
     msg["Content-Language"] = lang      # after the body: set_content clears Content-*
     _check_size(visit, msg, photos)
     return msg
@@ -139,13 +141,18 @@ def _at(visit, dotted: str) -> str:
     return f"{visit.label}:{line}:{col}: {dotted}"
 
 
-def _set(msg, name, value, where):
+def _plain(value: str, where: str, header: str) -> str:
+    """Refuse a value with a line break (or another control character) for a header."""
     from visitplan.mail import _CONTROL
 
     if _CONTROL.search(value):
         raise InputError(f"{where}: {value!r} contains a line break, which may not reach the "
-                         f"{name} header")
-    msg[name] = value
+                         f"{header} header")
+    return value
+
+
+def _set(msg, name, value, where):
+    msg[name] = _plain(value, where, name)
 
 
 def _contact_sender(visit):
@@ -167,13 +174,15 @@ def _recipients(visit):
     if not visit.followup.to:
         raise InputError(f"{visit.label}: followup.to: nobody to send the follow-up to; give "
                          "the guests an `email:` or list addresses under `followup: to:`")
-    names = {g.email.lower(): g for g in visit.guests if g.email}
+    guests = {g.email.lower(): g for g in visit.guests if g.email}
     out = []
     for i, addr in enumerate(visit.followup.to):
-        guest = names.get(addr.lower())
-        where = (_at(visit, f"guests[{guest.index}]") if guest
-                 else _at(visit, f"followup.to[{i}]"))
-        out.append(mail.address(guest.name if guest else "", addr, where))
+        guest = guests.get(addr.lower())
+        if guest is None:
+            out.append(mail.address("", addr, _at(visit, f"followup.to[{i}]")))
+            continue
+        _plain(guest.name, _at(visit, f"guests[{guest.index}].name"), "To")
+        out.append(mail.address(guest.name, addr, _at(visit, f"guests[{guest.index}].email")))
     return out
 
 
@@ -214,9 +223,11 @@ def _context(session, visit, photos, company) -> dict:
         "signature": {
             "name": _signature_name(contact, lang),
             "role": contact.role,
-            "company": visit.host.company,
-            "company_local": (visit.host.company_local
-                              if visit.host.company_local != visit.host.company else None),
+            "company": company,
+            # the company's other name, if it has one: in Latin letters for Chinese readers
+            "company_other": next((name for name in (visit.host.company_local,
+                                                     visit.host.company)
+                                   if name and name != company), None),
             "phone": contact.phone,
             "email": contact.email,
         },
@@ -318,7 +329,11 @@ def _photo(visit, index: int, path: Path, msg_id: str) -> Photo:
             image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.Resampling.LANCZOS)
             # a fresh image from the pixels alone: nothing of the file's metadata survives
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+    except UnidentifiedImageError:
+        raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo: it "
+                                              "is not a JPEG, PNG, GIF or WebP image",
+                                              "error")]) from None
+    except (Image.DecompressionBombError, OSError, ValueError) as exc:
         raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo "
                                               f"({exc})", "error")]) from None
     buffer = io.BytesIO()
@@ -360,7 +375,8 @@ def _check_size(visit, msg, photos: list[Photo]) -> None:
         advice = "shorten the minutes and drop photos"
     else:
         advice = ("drop " + ", ".join(p.label for p in drop) + " from minutes.photos "
-                  "(the largest after shrinking) or replace them with smaller photos")
+                  f"(the largest after shrinking) or replace {'it' if len(drop) == 1 else 'them'}"
+                  " with smaller photos")
     raise ValidationFailed([visit.problem(
         "minutes.photos", f"the follow-up would be {_mb(size)} MB, over the "
         f"{_mb(MAX_MESSAGE_BYTES)} MB mail servers accept even with photos shrunk to "

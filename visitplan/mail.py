@@ -50,6 +50,39 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
+def _smtp_policy():
+    """policy.SMTP, except that a plain-ASCII Subject too long for one line is folded between
+    words: the standard library moves such a value whole to the next line, and many
+    readers (Python's own parser among them) then see it with a leading space."""
+    from email.headerregistry import UnstructuredHeader
+    from email.policy import EmailPolicy
+
+    class Policy(EmailPolicy):
+        def fold(self, name, value):
+            return self._between_words(name, value) or super().fold(name, value)
+
+        def fold_binary(self, name, value):
+            folded = self._between_words(name, value)
+            return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+        def _between_words(self, name, value) -> str | None:
+            text = str(value)
+            limit = self.max_line_length or 78
+            if (not isinstance(value, UnstructuredHeader) or not text.isascii()
+                    or "=?" in text or text != " ".join(text.split())
+                    or len(name) + 2 + len(text) <= limit
+                    or any(len(word) + 1 > limit for word in text.split())):
+                return None
+            lines = [f"{name}:"]
+            for word in text.split(" "):
+                if len(lines[-1]) + 1 + len(word) > limit and lines[-1] != f"{name}:":
+                    lines.append("")
+                lines[-1] += " " + word
+            return self.linesep.join(lines) + self.linesep
+
+    return Policy(linesep="\r\n")
+
+
 @dataclass
 class DeliveryResult:
     """What `deliver` did with a message."""
@@ -62,6 +95,15 @@ class DeliveryResult:
     resumed: bool = False         # an earlier attempt had not finished; sent again
     previous_attempt: str | None = None   # when that unfinished attempt started
     refused: dict[str, str] = field(default_factory=dict)   # recipient -> server's words
+
+
+POLICY = _smtp_policy()
+
+
+def new_message() -> EmailMessage:
+    """An empty message with the policy visitplan sends with (policy.SMTP, Subject folded
+    between words)."""
+    return EmailMessage(policy=POLICY)
 
 
 def message_id(kind: str, *parts: str, domain: str) -> str:
@@ -232,6 +274,9 @@ def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
         raise SendError(f"the SMTP server {where} cannot do what smtp.security or "
                         f"smtp.username asks: {exc}") from None
     except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):     # smtplib's word for a timeout
+            raise SendError(f"the SMTP server {where} did not answer within {timeout} "
+                            "seconds; nothing was sent, try again later") from None
         reason = str(exc) or "no reason given"
         raise SendError(f"the SMTP server {where} closed the connection ({reason}); nothing "
                         "was recorded as sent, try again later") from None
