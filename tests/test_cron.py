@@ -251,8 +251,11 @@ def test_a_server_down_fails_the_run_and_the_next_run_delivers(runner, site, smt
     assert len(smtp.messages) == len(json.loads(up.stdout)["reminders_sent"]) > 0
 
 
-def _spawn_run(site, day, env_extra=None):
-    env = {**os.environ, **(env_extra or {})}
+def _spawn_run(site, day):
+    import visitplan
+
+    # the process imports visitplan from where these tests did (installed or source tree)
+    env = {**os.environ, "PYTHONPATH": str(Path(visitplan.__file__).resolve().parent.parent)}
     return subprocess.Popen(
         [sys.executable, "-m", "visitplan", "--config", str(site["config"]), "run",
          str(site["visits"]), "--date", day.isoformat(), "--send", "--jobs", "1", "--json"],

@@ -100,7 +100,7 @@ def _template_helpers():
     def when(task, lang):
         from visitplan import dates
 
-        return dates.format_datetime_short(task.due, lang)
+        return dates.format_datetime(task.due, lang, "short")
 
     return {"t": t, "when": when}
 
@@ -165,10 +165,12 @@ class RunReport:
                 f"{len(self.errors)}")
 
 
-def _files_digest(h, folder: Path | None) -> None:
+def _files_digest(h, folder: Path | None, pattern: str = "*") -> None:
     if folder is None or not folder.is_dir():
         return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in p.relative_to(folder).parts)):
         h.update(str(path.relative_to(folder)).encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
 
@@ -184,8 +186,9 @@ def input_hash(session, visit, late_ids: list[str], ticks: dict) -> str:
     h.update(visit.source_hash.encode())
     for photo in (visit.minutes.photos if visit.minutes else []):
         h.update(hashlib.sha256(photo.read_bytes()).digest())
-    for folder in (BUILTIN_DIR, session.profiles_dir, templates_dir(),
-                   session.config.templates):
+    for folder in (BUILTIN_DIR, session.profiles_dir):
+        _files_digest(h, folder, "*.yaml")
+    for folder in (templates_dir(), session.config.templates):
         _files_digest(h, folder)
     config = session.config.path
     if config is not None and config.is_file():
