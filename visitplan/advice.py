@@ -244,7 +244,7 @@ def _guest_label(guest) -> str:
 def islamic_calendar_warnings(visit, lang: str = "en") -> list[Problem]:
     """For guests who eat halal: the stay in Ramadan, meals in its daylight hours, and an
     Eid their own country's calendar does not already give a holiday warning for."""
-    from visitplan.holidays_check import hijri_spans, lists_near, stay_days
+    from visitplan.holidays_check import hijri_spans, holiday_spans, stay_days
 
     halal = halal_guests(visit)
     if not halal:
@@ -256,7 +256,8 @@ def islamic_calendar_warnings(visit, lang: str = "en") -> list[Problem]:
             found += _ramadan(visit, span, first, last, halal, lang)
             continue
         word = "Fitr" if span.key == "fitr" else "Adha"
-        who = [g for g in halal if not lists_near(g.country, word, span.start, span.end)]
+        who = [g for g in halal if not any(s.mentions(word) for s in
+                                           holiday_spans(g.country, first, last))]
         if who:
             found.append(visit.problem(f"guests[{who[0].index}].diet", _t(
                 "advice.eid", lang, holiday=_t(f"advice.hijri.{span.key}", lang),

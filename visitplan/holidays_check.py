@@ -14,18 +14,21 @@ anchor date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
 DAY = dt.timedelta(days=1)
 
 # Periods the package lists only in part: (country, the package's English name of the
-# holiday that starts it, first day, last day relative to its first date, wording key).
-# National Day Golden Week is 1-7 October; the Spring Festival holiday runs from New
-# Year's Eve to the seventh day of the first month (初七), when offices reopen.
+# holiday that starts it, first day, last day relative to its first date, wording key,
+# the package's names the period stands for). National Day Golden Week is 1-7 October;
+# the Spring Festival holiday runs from New Year's Eve to the seventh day of the first
+# month (初七), when offices reopen.
 PERIODS = (
-    ("CN", "National Day", 0, 6, "advice.period.cn_golden_week"),
-    ("CN", "Chinese New Year (Spring Festival)", -1, 6, "advice.period.cn_spring_festival"),
+    ("CN", "National Day", 0, 6, "advice.period.cn_golden_week", ("National Day",)),
+    ("CN", "Chinese New Year (Spring Festival)", -1, 6, "advice.period.cn_spring_festival",
+     ("Chinese New Year (Spring Festival)", "Chinese New Year's Eve")),
 )
 
 # the package's locale for each staff language
@@ -100,35 +103,67 @@ def _locale(supported, lang: str) -> str | None:
     return "en_US" if "en_US" in supported else None
 
 
-def calendar_days(country: str, years: list[int], lang: str = "en"):
+def calendar_days(country: str, years, lang: str = "en"):
     """{day: [Name, ...]} of a country's public holidays in the given years, with its
     weekend weekdays and make-up working days; None when the package has no calendar
-    for the country."""
+    for the country. Cached: a folder of visits asks for the same calendars again."""
+    return _calendar_days(country, tuple(sorted(set(years))), lang)
+
+
+@functools.lru_cache(maxsize=128)
+def _calendar_days(country: str, years: tuple[int, ...], lang: str):
     try:
         base = _calendar(country, years, None)
     except NotImplementedError:
         return None
     supported = tuple(getattr(base, "supported_languages", ()) or ())
-    en = _calendar(country, years, _locale(supported, "en")) if supported else base
-    local = _calendar(country, years, _locale(supported, lang)) if supported else base
-    table = {}
-    for day in sorted(en):
-        en_names = en.get_list(day)
-        local_names = local.get_list(day)
-        if len(local_names) != len(en_names):
-            local_names = en_names
-        table[day] = [Name(e, loc) for e, loc in zip(en_names, local_names)]
+    made = {}   # language=None follows the process locale, so it is not reused
+
+    def in_language(code):
+        if not supported:
+            return base
+        if code not in made:
+            made[code] = _calendar(country, years, code)
+        return made[code]
+
+    en, local = in_language(_locale(supported, "en")), in_language(_locale(supported, lang))
+    table = {day: _pair(en.get_list(day), local.get_list(day)) for day in sorted(en)}
+    alone = {n.en: n.local for names in table.values() if len(names) == 1 for n in names}
+    for day, names in table.items():
+        if len(names) > 1:
+            table[day] = _pair(en.get_list(day), local.get_list(day), alone)
     weekend = set(getattr(base, "weekend", {5, 6}) or ())
     workdays = set(getattr(base, "weekend_workdays", ()) or ())
     return table, weekend, workdays
 
 
-def _periods(country: str, table: dict, lang: str) -> dict[dt.date, Name]:
-    """The days of the periods the package lists only in part, named by us."""
+def _pair(en_names: list[str], local_names: list[str], alone=None) -> list[Name]:
+    """Pair a day's English names with its local ones. The package sorts the names of a
+    day with several holidays in each language's own order, so those are paired through
+    the days where a holiday stands alone; a name never seen alone stays in English
+    unless it is the only one left."""
+    if len(en_names) == 1 and len(local_names) == 1:
+        return [Name(en_names[0], local_names[0])]
+    alone = alone or {}
+    left = [n for n in local_names if n not in {alone.get(e) for e in en_names}]
+    pairs = []
+    for name in en_names:
+        if name in alone and alone[name] in local_names:
+            pairs.append(Name(name, alone[name]))
+        elif len(left) == 1 and sum(e not in alone for e in en_names) == 1:
+            pairs.append(Name(name, left[0]))
+        else:
+            pairs.append(Name(name, name))
+    return pairs
+
+
+def _periods(country: str, table: dict, lang: str) -> dict[dt.date, tuple[Name, tuple]]:
+    """The days of the periods the package lists only in part: our name for the period and
+    the package's names it stands for."""
     from visitplan.i18n import t
 
     filled = {}
-    for where, anchor, first, last, key in PERIODS:
+    for where, anchor, first, last, key, absorbs in PERIODS:
         if where != country:
             continue
         starts = {}
@@ -138,7 +173,7 @@ def _periods(country: str, table: dict, lang: str) -> dict[dt.date, Name]:
         for start in starts.values():
             name = Name(t(key, "en"), t(key, lang))
             for day in days(start + first * DAY, start + last * DAY):
-                filled[day] = name
+                filled[day] = (name, absorbs)
     return filled
 
 
@@ -149,22 +184,25 @@ def _bridged(prev: dt.date, day: dt.date, weekend: set, workdays: set) -> bool:
 
 
 def _span_names(run: list[dt.date], table: dict, periods: dict) -> list[Name]:
-    period_names = list(dict.fromkeys(periods[d] for d in run if d in periods))
-    if period_names:
-        return period_names
-    names = list(dict.fromkeys(n for d in run for n in table.get(d, [])))
+    """The names of a span: a period's own name first (for the holidays it stands for),
+    then the package's names, each once ("Chuseok" stands for "The day preceding
+    Chuseok" and "Chuseok (observed)"); substitute days off go by the holiday they
+    belong to."""
+    period_names = list(dict.fromkeys(periods[d][0] for d in run if d in periods))
+    names = list(dict.fromkeys(
+        n for d in run for n in table.get(d, [])
+        if not (d in periods and _MARKERS.sub("", n.en) in periods[d][1])))
     real = [n for n in names if not _SUBSTITUTE.match(n.en)]
-    names = real or names
+    names = real if (real or period_names) else names
     keys = [_MARKERS.sub("", n.en).lower() for n in names]
     kept, seen = [], set()
     for i, name in enumerate(names):
         key = keys[i]
-        # "Chuseok" stands for "The day preceding Chuseok" and "Chuseok (observed)"
         if key in seen or any(other != key and other in key for other in keys):
             continue
         seen.add(key)
         kept.append(name)
-    return kept
+    return period_names + kept
 
 
 def holiday_spans(country: str, first: dt.date, last: dt.date, lang: str = "en") -> list[Span]:
@@ -188,17 +226,6 @@ def holiday_spans(country: str, first: dt.date, last: dt.date, lang: str = "en")
             spans.append(Span(country, run[0], run[-1], _span_names(run, table, periods)))
     return spans
 
-
-def lists_near(country: str, word: str, start: dt.date, end: dt.date, slack: int = 2) -> bool:
-    """True when the country's calendar has a holiday whose English name contains `word`
-    within `slack` days of start..end (used to tell whether it already keeps an Eid)."""
-    found = calendar_days(country, sorted({start.year - 1, start.year, end.year}), "en")
-    if found is None:
-        return False
-    table = found[0]
-    return any(word.lower() in n.en.lower() for d in days(start - slack * DAY,
-                                                            end + slack * DAY)
-               for n in table.get(d, []))
 
 # ---------------------------------------------------------------- Hijri calendar
 
