@@ -17,6 +17,7 @@ class Session:
     config: Config
     profiles_dir: Path | None = None
     _registry: dict | None = field(default=None, repr=False)
+    _plans: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, config_file: str | None = None, environ=None) -> "Session":
@@ -37,9 +38,13 @@ class Session:
         return load_visit(Path(path), self.config, set(self.registry))
 
     def plan(self, visit):
+        """The visit's plan, computed once per visit per session."""
         from visitplan.profiles import plan
 
-        return plan(visit, self.registry, self.config.day_start)
+        key = (visit.id, visit.source_hash, str(visit.path))
+        if key not in self._plans:
+            self._plans[key] = plan(visit, self.registry, self.config.day_start)
+        return self._plans[key]
 
     def today(self, date: dt.date | None = None) -> dt.date:
         return date or dt.date.today()

@@ -175,17 +175,14 @@ def _files_digest(h, folder: Path | None, pattern: str = "*") -> None:
         h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def input_hash(session, visit, late_ids: list[str], ticks: dict) -> str:
-    """What a visit's documents depend on: the visit file, its photos, the profiles, the
-    templates, the configuration, the visitplan version, and the tasks ticked or late."""
+def shared_inputs(session) -> str:
+    """The digest of what every visit's documents depend on: the profiles, the templates,
+    the configuration (file and environment) and the visitplan version. Once per run."""
     from visitplan.profiles import BUILTIN_DIR
     from visitplan.resources import templates_dir
 
     h = hashlib.sha256()
     h.update(f"visitplan {__version__}\0".encode())
-    h.update(visit.source_hash.encode())
-    for photo in (visit.minutes.photos if visit.minutes else []):
-        h.update(hashlib.sha256(photo.read_bytes()).digest())
     for folder in (BUILTIN_DIR, session.profiles_dir):
         _files_digest(h, folder, "*.yaml")
     for folder in (templates_dir(), session.config.templates):
@@ -195,6 +192,16 @@ def input_hash(session, visit, late_ids: list[str], ticks: dict) -> str:
         h.update(config.read_bytes())
     h.update(repr(sorted((k, v) for k, v in os.environ.items()
                          if k.startswith("VISITPLAN_") and "PASSWORD" not in k)).encode())
+    return h.hexdigest()
+
+
+def input_hash(shared: str, visit, late_ids: list[str], ticks: dict) -> str:
+    """What a visit's documents depend on: the shared inputs, the visit file, its photos,
+    and which of its tasks are ticked or late (their marks are printed)."""
+    h = hashlib.sha256(shared.encode())
+    h.update(visit.source_hash.encode())
+    for photo in (visit.minutes.photos if visit.minutes else []):
+        h.update(hashlib.sha256(photo.read_bytes()).digest())
     h.update(("late:" + ",".join(sorted(late_ids))).encode())
     h.update(("done:" + ",".join(sorted(ticks))).encode())
     return h.hexdigest()
@@ -251,10 +258,11 @@ def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None
     from visitplan.advice import late_tasks
 
     todo = []
+    shared = shared_inputs(session)
     for path, visit in visits:
         ticks = state.ticks(visit.id)
         late = [t.id for t in late_tasks(session.plan(visit), day) if t.id not in ticks]
-        digest = input_hash(session, visit, late, ticks)
+        digest = input_hash(shared, visit, late, ticks)
         if state.build_hash(visit.id) == digest:
             report.unchanged.append(visit.id)
             continue
