@@ -9,7 +9,6 @@ one; STARTTLS and SSL check the certificate; a wrong password is a clear failure
 """
 from __future__ import annotations
 
-import email
 import io
 import shutil
 import threading
