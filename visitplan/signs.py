@@ -212,6 +212,11 @@ class Fitter:
 
 def _fonts(env) -> Fonts:
     source, _, _ = env.loader.get_source(env, "css/fonts.css")
+    return _parse_fonts(source)
+
+
+@functools.cache
+def _parse_fonts(source: str) -> Fonts:
     return Fonts(source)
 
 # ---------------------------------------------------------------- what the sign says
@@ -480,7 +485,10 @@ def welcome_layout(visit, fit: Fitter, logo: Path | None = None) -> dict:
 # ---------------------------------------------------------------- rendering
 
 
+@functools.cache
 def _environment(user_dir: Path | None):
+    """One Jinja2 environment per templates folder, shared by the sign and the screen (and
+    by every visit a `run` signs), so each template is compiled once."""
     from visitplan.render import html_environment
 
     env = html_environment(user_dir)
@@ -508,6 +516,18 @@ def _render(template, name: str, **context) -> str:
         raise RenderError(f"template {name}{where}: {exc}") from None
 
 
+def sign_html(visit, user_dir: Path | None = None, size: str = "a4",
+              group: bool = False) -> tuple[str, SignLayout]:
+    """The sign's HTML (for WeasyPrint, relative to the templates folder) and its layout."""
+    env = _environment(user_dir)
+    logo = find_logo(user_dir)
+    layout = sign_layout(visit, Fitter(_fonts(env), visit.language, PDF_FILL), size, group,
+                         logo)
+    html = _render(_template(env, "sign.html"), "sign.html", visit=visit, layout=layout,
+                   logo_url=logo.as_uri() if logo else None)
+    return html, layout
+
+
 def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
                 group: bool = False, policy_out: list | None = None) \
         -> tuple[bytes, SignLayout]:
@@ -516,12 +536,8 @@ def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
     from visitplan.pdf import render_pdf
     from visitplan.resources import templates_dir
 
-    env = _environment(user_dir)
-    logo = find_logo(user_dir)
-    layout = sign_layout(visit, Fitter(_fonts(env), visit.language, PDF_FILL), size, group,
-                         logo)
-    html = _render(_template(env, "sign.html"), "sign.html", visit=visit, layout=layout,
-                   logo_url=logo.as_uri() if logo else None)
+    html, layout = sign_html(visit, user_dir, size, group)
+    logo = layout.logo
     pdf = render_pdf(html, base_dir=templates_dir(), allowed=[logo] if logo else (),
                      overlays=[user_dir] if user_dir else (), policy_out=policy_out)
     return pdf, layout
