@@ -344,9 +344,6 @@ def test_english_fills_a_gap_in_the_guests_language(folder, monkeypatch):
     assert "If you would rather go through any point by phone" in text
 
 
-@pytest.mark.xfail(strict=True, reason="visitplan/render.py: _Chain overrides get_source "
-                   "but jinja2's ChoiceLoader.load calls each loader's load(), so the "
-                   "builtin/ prefix never resolves (reported to the render.py owner)")
 def test_a_brand_template_overrides_one_block(folder):
     brand = folder / "brand" / "mail"
     brand.mkdir(parents=True)

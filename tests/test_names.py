@@ -407,3 +407,16 @@ def test_romanize_any_hangul_name_is_one_ascii_surname_and_one_given_word(name):
     surname, given_name = out.split(" ")
     assert surname.isalpha() and given_name.isalpha()
     assert given_name[0].isupper() and given_name[1:] == given_name[1:].lower()
+
+
+def test_japanese_kanji_names_take_a_two_kanji_surname():
+    assert split_name("佐藤健一", "JP") == ("佐藤", "健一")
+    assert address("佐藤健一", "zh", "male", country="JP") == "佐藤先生"
+    assert split_name("林優", "JP") == ("林", "優")
+
+
+def test_malay_patronymic_names_are_addressed_by_the_personal_name():
+    assert split_name("Ahmad bin Ismail", "MY") == ("", "Ahmad")
+    assert address("Ahmad bin Ismail", "en", "male", country="MY") == "Mr Ahmad"
+    assert address("Nurul Aisyah binti Rahman", "en", "female", country="MY") == \
+        "Ms Nurul Aisyah"

@@ -284,8 +284,23 @@ def split_name(name: str, country: str | None = None) -> tuple[str, str]:
         return ("", "")
     script = script_of(n)
     if script in ("hangul", "han"):
+        if script == "han" and country == "JP" and " " not in n and len(n) >= 3:
+            return n[:2], n[2:]     # most Japanese surnames are two kanji (佐藤, 鈴木, 田中)
         return _split_cjk(n, script)
+    patronym = _PATRONYM_RE.search(n)
+    if patronym:                    # Malay and Arabic "X bin Y": no surname; X is the name
+        return "", n[:patronym.start()].strip()
     return _split_spaced(n, country)
+
+
+def _called(name: str, country: str | None) -> str:
+    """The part of a name that goes after Mr, Ms or 先生: the surname, or for a name with
+    none (Malay "Ahmad bin Ismail") the personal name."""
+    surname, given = split_name(name, country)
+    return surname or given
+
+
+_PATRONYM_RE = re.compile(r"\s(?:bin|binti|binte|bint|a/l|a/p)\s", re.IGNORECASE)
 
 
 def _split_cjk(n: str, script: str) -> tuple[str, str]:
@@ -580,7 +595,7 @@ def address(
         return f"{written} 님"
 
     if lang == "zh":
-        surname = split_name(n, country)[0]
+        surname = _called(n, country)
         sep = "" if cjk else " "
         if not cjk:
             surname = _unshout(surname)
@@ -599,11 +614,11 @@ def address(
         split_country = country
         if not split_country and cjk:
             split_country = "KR" if script == "hangul" else "CN"
-        surname, full = split_name(latin, split_country)[0], latin
+        surname, full = _called(latin, split_country), latin
     elif parts:
         surname, full = parts[0], " ".join(p for p in parts if p)
     else:
-        surname, full = split_name(n, country)[0], n
+        surname, full = _called(n, country), n
     surname, full = _unshout(surname), _unshout(full)
     if honor:
         return f"{_HONORIFIC_TEXT['en'][honor]} {surname}"

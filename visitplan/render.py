@@ -28,6 +28,11 @@ class _Chain(jinja2.ChoiceLoader):
         super().__init__(loaders)
         self.builtin = builtin
 
+    def load(self, environment, name, globals=None):
+        if name.startswith("builtin/"):   # ChoiceLoader.load would ask the loaders directly
+            return jinja2.BaseLoader.load(self, environment, name, globals)
+        return super().load(environment, name, globals)
+
     def get_source(self, environment, template):
         if template.startswith("builtin/"):
             return self.builtin.get_source(environment, template[len("builtin/"):])
