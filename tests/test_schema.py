@@ -238,13 +238,15 @@ def test_obj_converts_and_fills_defaults():
         {"name": "Kim", "country": "KR", "vip": False}, [])
 
 
-def test_obj_unknown_key_did_you_mean_and_required():
+def test_obj_unknown_key_did_you_mean_stands_for_the_missing_key():
     value, problems = convert(PERSON, "{nmae: Kim, countyr: KR}")
     assert problems == [
         "f.yaml:1:5: v.nmae: unknown key 'nmae'; did you mean 'name'?",
         "f.yaml:1:16: v.countyr: unknown key 'countyr'; did you mean 'country'?",
-        "f.yaml:1:4: v.name: is required",
     ]
+    # without a misspelling that points at it, a missing required key is named
+    _, problems = convert(PERSON, "{country: KR, vip: no}")
+    assert problems == ["f.yaml:1:4: v.name: is required"]
 
 
 def test_obj_required_but_empty_and_optional_empty():

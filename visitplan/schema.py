@@ -315,12 +315,13 @@ class Obj(Field):
             else:
                 ctx.error(value, path, f"expected a mapping, found {_describe(value)}")
             raise Invalid
-        out, failed = {}, False
+        out, failed, suggested = {}, False, set()
         for key, item in value.items():
             sub = f"{path}.{key}" if path else key
             spec = self.fields.get(key, self.extra)
             if spec is None:
                 hint = did_you_mean(key, list(self.fields))
+                suggested.add(closest(key, list(self.fields)))
                 if not hint and isinstance(item, Scalar) and item.is_null:
                     hint = ("; if it belongs to the value before it, put that value in quotes "
                             "(a comma separates entries inside {...})")
@@ -338,7 +339,8 @@ class Obj(Field):
             except Invalid:
                 failed = True
         for key in self.fields:
-            if key in self.required and key not in value:
+            # a misspelt key already says "did you mean"; no second line saying it is missing
+            if key in self.required and key not in value and key not in suggested:
                 sub = f"{path}.{key}" if path else key
                 ctx.error(value, sub, "is required")
                 failed = True
@@ -358,8 +360,13 @@ class Obj(Field):
         return self._doc(schema)
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
+def closest(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     if not close:
         close = [c for c in choices if c.lower() == str(word).lower()]
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = closest(word, choices)
+    return f"; did you mean '{close}'?" if close else ""
