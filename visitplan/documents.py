@@ -169,7 +169,8 @@ def _events(visit, lang: str) -> list[dict]:
     for item in visit.schedule:
         events.append({
             "kind": item.kind, "at": item.at, "until": item.until,
-            "label": t(f"kind.{item.kind}", lang), "what": text(item.what, host_country),
+            "label": _capital(t(f"kind.{item.kind}", lang)),
+            "what": text(item.what, host_country),
             "where": text(item.where, host_country), "notes": text(item.notes, host_country),
             "detail": None, "home": []})
     events.append({
@@ -186,6 +187,11 @@ def _events(visit, lang: str) -> list[dict]:
         if e["until"] and e["until"].date() != e["at"].date():
             e["end"] = format_datetime(e["until"], lang, "short")
     return events
+
+
+def _capital(label: str) -> str:
+    """'showroom visit' → 'Showroom visit' (a heading; CJK text is unchanged)."""
+    return label[:1].upper() + label[1:]
 
 
 def _timeline(events: list[dict], day: dt.date) -> dict:
@@ -458,10 +464,28 @@ def _environment(kind: str, user_dir: Path | None, lang: str, inline_css: bool):
                               + " nor in ".join(str(r) for r in roots))
 
         env.globals["stylesheet"] = stylesheet
+    env.loader = _ViaGetSource(env.loader)
     env.globals["_"] = tr
     env.globals["html_lang"] = {"zh": "zh-Hans"}.get(lang, lang)
     env.undefined = jinja2.StrictUndefined
     return env
+
+
+def _ViaGetSource(chain):
+    """Load every template through `chain.get_source`. render.py's loader answers
+    `builtin/<name>` there, but jinja2.ChoiceLoader.load() asks each inner loader directly
+    and never sees the prefix, so `{% extends "builtin/itinerary.html" %}` would not be
+    found."""
+    import jinja2
+
+    class Loader(jinja2.BaseLoader):
+        def get_source(self, environment, template):
+            return chain.get_source(environment, template)
+
+        def list_templates(self):
+            return chain.list_templates()
+
+    return Loader()
 
 
 class Raw(str):
@@ -488,11 +512,10 @@ def md_escape(value):
 
 
 def render(name: str, fmt: str, context: dict, user_dir: Path | None,
-           timings: dict | None = None) -> bytes:
-    """One document (`itinerary` or `checklist`) in one format, as bytes."""
+           timings: dict | None = None) -> str:
+    """The source of one document (`itinerary` or `checklist`): HTML for the pdf and html
+    formats (inline CSS for html, links to the template assets for pdf), or Markdown."""
     import jinja2
-
-    from visitplan.resources import templates_dir
 
     lang = context["lang"]
     started = time.perf_counter()
@@ -505,15 +528,7 @@ def render(name: str, fmt: str, context: dict, user_dir: Path | None,
         where = f"{exc.name}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
         raise RenderError(f"{where}template {template_name}: {exc.message or exc}") from exc
     _tick(timings, "templates", started)
-    if fmt != "pdf":
-        return source.encode("utf-8")
-    from visitplan.pdf import render_pdf
-
-    started = time.perf_counter()
-    data = render_pdf(source, base_dir=templates_dir(),
-                      overlays=[user_dir] if user_dir else [])
-    _tick(timings, "pdf", started)
-    return data
+    return source
 
 
 def _tick(timings, key, started):
@@ -524,10 +539,12 @@ def _tick(timings, key, started):
 def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date | None = None,
             ticks: dict | None = None, *, lang: str | None = None,
             templates: Path | None = None, dtstamp: dt.datetime | None = None,
-            timings: dict | None = None) -> list[Path]:
+            timings: dict | None = None, audit: list | None = None) -> list[Path]:
     """Write itinerary.<fmt>, checklist.<fmt> and itinerary.ics for `visit` into output_dir,
     all or none. `ticks` maps task id → (who, when) from the state store; `lang` overrides
     both documents' language; `templates` overrides the configuration's templates folder.
+    `dtstamp` fixes the calendar's DTSTAMP, `timings` receives seconds per phase, `audit`
+    the asset policy of each PDF (what it asked for, what was refused).
     Returns the paths written."""
     from visitplan.calendar import build_ics
     from visitplan.output import atomic_write
@@ -548,13 +565,24 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
     checklist = checklist_context(visit, plan, staff_lang, today, dict(ticks or {}))
     _tick(timings, "context", started)
     output_dir = Path(output_dir)
-    files = {
-        output_dir / f"itinerary.{fmt}": render("itinerary", fmt, itinerary, user_dir, timings),
-        output_dir / f"checklist.{fmt}": render("checklist", fmt, checklist, user_dir, timings),
-    }
+    sources = [render("itinerary", fmt, itinerary, user_dir, timings),
+               render("checklist", fmt, checklist, user_dir, timings)]
     started = time.perf_counter()
-    files[output_dir / "itinerary.ics"] = build_ics(visit, guest_lang, dtstamp=dtstamp)
+    ics = build_ics(visit, guest_lang, dtstamp=dtstamp)
     _tick(timings, "calendar", started)
+    if fmt == "pdf":
+        from visitplan.pdf import render_pdfs
+        from visitplan.resources import templates_dir
+
+        started = time.perf_counter()
+        documents = render_pdfs(sources, base_dir=templates_dir(),
+                                overlays=[user_dir] if user_dir else [], audit=audit)
+        _tick(timings, "pdf", started)
+    else:
+        documents = [source.encode("utf-8") for source in sources]
+    files = {output_dir / f"itinerary.{fmt}": documents[0],
+             output_dir / f"checklist.{fmt}": documents[1],
+             output_dir / "itinerary.ics": ics}
     atomic_write(files)
     return list(files)
 

@@ -14,6 +14,8 @@ Three things make it safe and exact:
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -166,6 +168,80 @@ def render_pdf(html: str, *, base_dir: Path, allowed=(), overlays=(), strict: bo
     if failed:
         raise RenderError(f"WeasyPrint: {failed[0].getMessage()}")
     return data
+
+
+def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
+                strict: bool = False, audit: list | None = None) -> list[bytes]:
+    """Render several documents, the first in this process and each other one at the same
+    time in a forked child, which shares the WeasyPrint already imported here: on two cores
+    the itinerary and the checklist take as long as the longer of the two. Without fork, on
+    one core, or with other threads running (forking them is unsafe), one after another.
+
+    `audit` receives each document's AssetPolicy, in order, also from the children.
+    Raises RenderError like render_pdf; a child that dies is a RuntimeError (a bug)."""
+    import threading
+
+    import weasyprint  # noqa: F401  (imported before forking, so children need not)
+
+    options = dict(base_dir=base_dir, allowed=allowed, overlays=overlays, strict=strict)
+    parallel = (len(htmls) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+                and threading.active_count() == 1)
+    if not parallel:
+        results, policies = [], []
+        for html in htmls:
+            results.append(render_pdf(html, policy_out=policies, **options))
+        if audit is not None:
+            audit.extend(policies)
+        return results
+    children = [_fork_render(html, options) for html in htmls[1:]]
+    first_policy: list = []
+    try:
+        first = render_pdf(htmls[0], policy_out=first_policy, **options)
+    finally:
+        outcomes = [collect() for collect in children]
+    if audit is not None:
+        audit.extend(first_policy + [policy for _, _, policy in outcomes])
+    for kind, value, _ in outcomes:
+        if kind == "error":
+            raise RenderError(value)
+        if kind == "crash":
+            raise RuntimeError(f"rendering a document in a child process failed: {value}")
+    return [first] + [value for _, value, _ in outcomes]
+
+
+def _fork_render(html: str, options: dict):
+    """Start rendering `html` in a forked child; returns a function that waits for it and
+    gives (kind, value, policy): ("ok", pdf bytes) / ("error", message) / ("crash", text)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, send the outcome, leave without any cleanup
+        status = 0
+        try:
+            os.close(read)
+            seen: list = []
+            try:
+                outcome = ("ok", render_pdf(html, policy_out=seen, **options))
+            except RenderError as exc:
+                outcome = ("error", str(exc))
+            except BaseException as exc:  # noqa: BLE001  (reported to the parent)
+                outcome = ("crash", f"{type(exc).__name__}: {exc}")
+            with os.fdopen(write, "wb") as fh:
+                fh.write(pickle.dumps((*outcome, seen[0] if seen else None)))
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write)
+
+    def collect():
+        with os.fdopen(read, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+        if not data:
+            return ("crash", "the child process ended without a result", None)
+        return pickle.loads(data)
+
+    return collect
 
 
 _TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",

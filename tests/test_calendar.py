@@ -1,0 +1,103 @@
+"""itinerary.ics: golden file, and what a calendar reading it back finds."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from visitplan.api import Session
+from visitplan.calendar import build_ics
+
+from prepare_helpers import check_golden
+
+STAMP = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def hanbit(examples_dir):
+    return Session.open(None).load_visit(examples_dir / "hanbit-korean.yaml")
+
+
+def events(data: bytes) -> list:
+    return [c for c in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_ics_matches_golden(hanbit):
+    check_golden("hanbit-itinerary.ics", build_ics(hanbit, "ko", dtstamp=STAMP))
+
+
+def test_one_event_per_item_plus_arrival_and_departure_in_the_visit_zone(hanbit):
+    data = build_ics(hanbit, "ko", dtstamp=STAMP)
+    cal = icalendar.Calendar.from_ical(data)
+    zones = cal.walk("VTIMEZONE")
+    assert [str(z["TZID"]) for z in zones] == ["Asia/Shanghai"]
+    evs = events(data)
+    assert len(evs) == len(hanbit.schedule) + 2
+    first = evs[0]
+    assert first.decoded("DTSTART") == dt.datetime(2026, 12, 8, 10, 35,
+                                                   tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert first["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    assert "OZ369" in str(first["SUMMARY"]) and "도착" in str(first["SUMMARY"])
+    assert str(first["LOCATION"]) == "Shenzhen Bao'an Airport T3"
+    description = str(first["DESCRIPTION"])
+    assert "李伟" in description and "+86 138 0000 0000" in description
+    assert "대한민국 시간 11:35" in description          # the guests' home time
+    dinner = next(e for e in evs if str(e["SUMMARY"]) == "Welcome dinner")
+    assert dinner.decoded("DTEND") - dinner.decoded("DTSTART") == dt.timedelta(hours=2)
+    assert str(dinner["LOCATION"]) == "Xin Rong Ji Nanshan"
+    assert all(e.decoded("DTSTAMP") == STAMP for e in evs)
+    assert evs[-1]["UID"] == "hanbit-2026-12-departure@visitplan"
+
+
+def test_lines_are_folded_to_75_octets_and_end_in_crlf(hanbit):
+    data = build_ics(hanbit, "ko", dtstamp=STAMP)
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_uids_survive_moving_an_item_so_a_reimport_updates_it(hanbit):
+    before = {str(e["SUMMARY"]): str(e["UID"]) for e in events(build_ics(hanbit, "en",
+                                                                          dtstamp=STAMP))}
+    lunch = next(i for i in hanbit.schedule if i.what == "Lunch")
+    lunch.at += dt.timedelta(minutes=30)
+    lunch.until += dt.timedelta(minutes=30)
+    lunch.where = "HQ guest dining room"
+    later = STAMP + dt.timedelta(days=1)
+    moved = events(build_ics(hanbit, "en", dtstamp=later))
+    after = {str(e["SUMMARY"]): str(e["UID"]) for e in moved}
+    assert after == before
+    # the rebuilt file outranks the first one, so clients take it as the newer version
+    assert all(int(e["SEQUENCE"]) > 0 for e in moved)
+    first = events(build_ics(hanbit, "en", dtstamp=STAMP))
+    assert int(moved[0]["SEQUENCE"]) > int(first[0]["SEQUENCE"])
+
+
+def test_two_items_with_the_same_kind_and_text_get_different_uids(hanbit):
+    import copy
+
+    item = hanbit.schedule[1]          # the welcome dinner
+    twin = copy.copy(item)
+    twin.index = len(hanbit.schedule)
+    twin.at += dt.timedelta(days=1)
+    twin.until += dt.timedelta(days=1)
+    hanbit.schedule.append(twin)
+    uids = [str(e["UID"]) for e in events(build_ics(hanbit, "en", dtstamp=STAMP))]
+    assert len(uids) == len(set(uids)) == len(hanbit.schedule) + 2
+
+
+def test_a_visit_in_a_zone_with_summer_time_carries_its_transitions(tmp_path, examples_dir):
+    text = (examples_dir / "mueller-foreign-trade.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "berlin.yaml"
+    path.write_text(text.replace("timezone: Asia/Shanghai", "timezone: Europe/Berlin"),
+                    encoding="utf-8")
+    visit = Session.open(None).load_visit(path)
+    cal = icalendar.Calendar.from_ical(build_ics(visit, "en", dtstamp=STAMP))
+    zone = cal.walk("VTIMEZONE")[0]
+    assert str(zone["TZID"]) == "Europe/Berlin"
+    assert {c.name for c in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+    first = cal.walk("VEVENT")[0]
+    assert first["DTSTART"].params["TZID"] == "Europe/Berlin"
