@@ -26,7 +26,8 @@ OFFICE_HOURS_EXEMPT = ("meal", "transfer", "free")
 # A name in Chinese characters from these places is not usually spelt in Hanyu Pinyin in
 # the passport (Japanese and Korean readings; Wade-Giles, Cantonese and dialect spellings).
 NOT_PINYIN = frozenset({"JP", "KR", "KP", "TW", "HK", "MO", "SG", "MY"})
-# a meal starting in this window is in daylight anywhere people live, in any season
+# a meal starting in this window falls in the fast (after dawn, before sunset) almost
+# anywhere people live, in any season; later meals may be an iftar and are left alone
 DAYLIGHT = (dt.time(7, 0), dt.time(15, 0))
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
            "Dec")
