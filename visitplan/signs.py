@@ -492,8 +492,9 @@ def _environment(user_dir: Path | None):
     from visitplan.render import html_environment
 
     env = html_environment(user_dir)
-    env.filters["mm"] = lambda v: f"{v:.2f}mm"
-    env.filters["u"] = lambda v: f"calc(var(--u) * {v:.3f})"
+    # sizes are cut (never rounded up) to two decimals, so a text never exceeds its fit
+    env.filters["mm"] = lambda v: f"{math.floor(v * 100) / 100:.2f}mm"
+    env.filters["u"] = lambda v: f"calc(var(--u) * {math.floor(v * 100) / 100:.2f})"
     return env
 
 
