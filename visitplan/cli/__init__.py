@@ -3,6 +3,7 @@ every VisitplanError becomes one message on stderr and its exit code, here and o
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import tempfile
 import traceback
@@ -49,6 +50,15 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("visitplan: interrupted", err=True)
             ctx.exit(130)
+        except OSError as exc:  # the machine said no: not a folder, no permission, disk full
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            what = exc.strerror or str(exc)
+            if isinstance(exc, FileExistsError) and not os.path.isdir(exc.filename or ""):
+                what = "is a file, so no folder can be made there"   # from mkdir(parents=True)
+            click.echo(f"visitplan: {where}{what}", err=True)
+            ctx.exit(1)
         except Exception as exc:  # a bug: keep the traceback, but not on the user's screen
             if (ctx.obj or {}).get("debug"):
                 raise
