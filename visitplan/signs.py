@@ -359,7 +359,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
     main_h = h - 2 * margin - footer_h - footer_gap
     gaps = {"welcome": 4 * k, "name": 2 * k, "latin": 3 * k, "company": 7 * k}
     lang = visit.language
-    welcome = fit.text(fit_welcome(lang), inner, 8 * k, lang=lang)
+    welcome = fit.text(_welcome_word(lang), inner, 8 * k, lang=lang)
     used_top = welcome.size * 1.3 + gaps["welcome"]
     pages = []
     if group:
@@ -401,7 +401,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                       {"local": local, "latin": latin}, logo, lang, gaps)
 
 
-def fit_welcome(lang: str) -> str:
+def _welcome_word(lang: str) -> str:
     from visitplan.i18n import t
 
     return t("sign.welcome", lang)
