@@ -3,6 +3,7 @@ the face each language is drawn in."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,51 @@ def test_strict_mode_fails_on_weasyprint_warnings():
     assert render_pdf(html, base_dir=templates_dir()).startswith(b"%PDF")
     with pytest.raises(RenderError, match="WeasyPrint"):
         render_pdf(html, base_dir=templates_dir(), strict=True)
+
+# ---------------------------------------------------------------- rendering in a worker
+
+
+def pdf_words(pdf: bytes) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_worker_started_early_renders_the_second_document():
+    from visitplan.pdf import Worker, render_pdfs
+
+    worker = Worker.start()
+    audit: list = []
+    first, second = render_pdfs([page('<p lang="ko">일정표</p>'),
+                                 page('<p lang="zh-Hans">任务清单</p>')],
+                                base_dir=templates_dir(), worker=worker, audit=audit)
+    assert "일정표" in pdf_words(first) and "任务清单" in pdf_words(second)
+    assert len(audit) == 2 and all(p.refused == [] for p in audit)
+    with pytest.raises(ChildProcessError):       # the worker is gone, and was reaped
+        os.waitpid(worker.pid, 0)
+
+
+def test_a_refusal_in_the_worker_comes_back_as_render_error_with_its_policy():
+    from visitplan.pdf import Worker, render_pdfs
+
+    audit: list = []
+    with pytest.raises(RenderError, match="/etc/passwd"):
+        render_pdfs([page("<p>ok</p>"), page('<img src="file:///etc/passwd">')],
+                    base_dir=templates_dir(), worker=Worker.start(), audit=audit)
+    assert audit[1].refused == ["file:///etc/passwd"]
+
+
+def test_a_worker_given_nothing_leaves_when_closed():
+    from visitplan.pdf import Worker
+
+    with Worker.start() as worker:
+        pid = worker.pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def test_one_document_or_no_fork_renders_here(monkeypatch):
+    import visitplan.pdf as pdf
+
+    monkeypatch.setattr(pdf, "can_fork", lambda: False)
+    monkeypatch.setattr(pdf.Worker, "start", classmethod(lambda cls: pytest.fail("forked")))
+    out = pdf.render_pdfs([page("<p>a</p>"), page("<p>b</p>")], base_dir=templates_dir())
+    assert [pdf_words(x).strip() for x in out] == ["a", "b"]

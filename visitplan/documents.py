@@ -338,7 +338,7 @@ def diet_label(diet: str, lang: str) -> str:
     return t(f"doc.diet.{diet}", lang)
 
 
-def _extra_notes(visit, today: dt.date, lang: str) -> list[dict]:
+def _extra_notes(visit, plan, today: dt.date, lang: str) -> list[dict]:
     """Seasonal notes from visitplan.advice (Ramadan and the like), when it offers them."""
     from visitplan import advice
 
@@ -347,9 +347,10 @@ def _extra_notes(visit, today: dt.date, lang: str) -> list[dict]:
         return []
     out = []
     for note in extra(visit, today):
-        body = note.text.get(lang) or note.text["en"] if isinstance(note.text, dict) \
+        body = (note.text.get(lang) or note.text["en"]) if isinstance(note.text, dict) \
             else str(note.text)
-        out.append({"topic": t(f"topic.{note.topic}", lang), "text": body})
+        out.append({"topic": t(f"topic.{note.topic}", lang), "text": body,
+                    "profile": _pack_title(plan, note.profile, lang)})
     return out
 
 
@@ -412,7 +413,7 @@ def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> di
                       "summary": p.summary.get(lang) or p.summary.get("en", ""),
                       "source": p.source} for p in plan.profiles],
         "etiquette": etiquette, "needs": _needs(visit, plan, lang),
-        "extra": _extra_notes(visit, today, lang), "groups": groups,
+        "extra": _extra_notes(visit, plan, today, lang), "groups": groups,
         "late": sum(1 for g in groups for d in g["departments"] for x in d["tasks"]
                     if x["urgent"]),
         "total": len(plan.tasks), "done": sum(1 for task in plan.tasks if task.id in ticks),
@@ -539,12 +540,14 @@ def _tick(timings, key, started):
 def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date | None = None,
             ticks: dict | None = None, *, lang: str | None = None,
             templates: Path | None = None, dtstamp: dt.datetime | None = None,
-            timings: dict | None = None, audit: list | None = None) -> list[Path]:
+            timings: dict | None = None, audit: list | None = None,
+            worker=None) -> list[Path]:
     """Write itinerary.<fmt>, checklist.<fmt> and itinerary.ics for `visit` into output_dir,
     all or none. `ticks` maps task id → (who, when) from the state store; `lang` overrides
     both documents' language; `templates` overrides the configuration's templates folder.
     `dtstamp` fixes the calendar's DTSTAMP, `timings` receives seconds per phase, `audit`
-    the asset policy of each PDF (what it asked for, what was refused).
+    the asset policy of each PDF (what it asked for, what was refused). `worker`, a
+    visitplan.pdf.Worker started before loading the visit, renders the checklist.
     Returns the paths written."""
     from visitplan.calendar import build_ics
     from visitplan.output import atomic_write
@@ -576,9 +579,12 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
 
         started = time.perf_counter()
         documents = render_pdfs(sources, base_dir=templates_dir(),
-                                overlays=[user_dir] if user_dir else [], audit=audit)
+                                overlays=[user_dir] if user_dir else [], audit=audit,
+                                worker=worker)
         _tick(timings, "pdf", started)
     else:
+        if worker is not None:
+            worker.close()
         documents = [source.encode("utf-8") for source in sources]
     files = {output_dir / f"itinerary.{fmt}": documents[0],
              output_dir / f"checklist.{fmt}": documents[1],

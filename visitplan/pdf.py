@@ -171,53 +171,123 @@ def render_pdf(html: str, *, base_dir: Path, allowed=(), overlays=(), strict: bo
 
 
 def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
-                strict: bool = False, audit: list | None = None) -> list[bytes]:
-    """Render several documents, the first in this process and each other one at the same
-    time in a forked child, which shares the WeasyPrint already imported here: on two cores
-    the itinerary and the checklist take as long as the longer of the two. Without fork, on
-    one core, or with other threads running (forking them is unsafe), one after another.
+                strict: bool = False, audit: list | None = None,
+                worker: "Worker | None" = None) -> list[bytes]:
+    """Render several documents: the first in this process and the others at the same time
+    in forked children (`worker`, started early by the caller, renders the second), so on
+    two cores the itinerary and the checklist take as long as the longer of the two.
+    Without fork, on one core, or with other threads running (forking them is unsafe), one
+    after another here.
 
     `audit` receives each document's AssetPolicy, in order, also from the children.
     Raises RenderError like render_pdf; a child that dies is a RuntimeError (a bug)."""
-    import threading
-
-    import weasyprint  # noqa: F401  (imported before forking, so children need not)
-
     options = dict(base_dir=base_dir, allowed=allowed, overlays=overlays, strict=strict)
-    parallel = (len(htmls) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
-                and threading.active_count() == 1)
-    if not parallel:
-        results, policies = [], []
-        for html in htmls:
-            results.append(render_pdf(html, policy_out=policies, **options))
-        if audit is not None:
-            audit.extend(policies)
-        return results
-    children = [_fork_render(html, options) for html in htmls[1:]]
-    first_policy: list = []
+    children = []
+    if len(htmls) > 1 and (worker is not None or can_fork()):
+        children = [worker if i == 0 and worker is not None else Worker.start()
+                    for i in range(len(htmls) - 1)]
+    elif worker is not None:
+        worker.close()
+    for child, html in zip(children, htmls[1:]):
+        child.submit(html, options)
+    policies: list = []
     try:
-        first = render_pdf(htmls[0], policy_out=first_policy, **options)
+        results = [render_pdf(html, policy_out=policies, **options)
+                   for html in (htmls if not children else htmls[:1])]
     finally:
-        outcomes = [collect() for collect in children]
+        outcomes = [child.result() for child in children]
     if audit is not None:
-        audit.extend(first_policy + [policy for _, _, policy in outcomes])
+        audit.extend(policies + [policy for _, _, policy in outcomes])
     for kind, value, _ in outcomes:
         if kind == "error":
             raise RenderError(value)
         if kind == "crash":
             raise RuntimeError(f"rendering a document in a child process failed: {value}")
-    return [first] + [value for _, value, _ in outcomes]
+    return results + [value for _, value, _ in outcomes]
 
 
-def _fork_render(html: str, options: dict):
-    """Start rendering `html` in a forked child; returns a function that waits for it and
-    gives (kind, value, policy): ("ok", pdf bytes) / ("error", message) / ("crash", text)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render, send the outcome, leave without any cleanup
-        status = 0
-        try:
-            os.close(read)
+def can_fork() -> bool:
+    """Whether rendering in a forked child pays and is safe: fork exists, there is more than
+    one core, and no other thread runs (a fork copies only the calling thread)."""
+    import threading
+
+    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
+
+
+class Worker:
+    """A forked process that imports WeasyPrint at once, then renders the one document it
+    is sent. Start it before the slow work that precedes rendering (loading the visit,
+    planning, templates) and its import runs meanwhile on the other core."""
+
+    def __init__(self, pid: int, jobs: int | None, results: int | None):
+        self.pid, self._jobs, self._results = pid, jobs, results
+        self._done = False
+
+    @classmethod
+    def start(cls) -> "Worker":
+        job_read, job_write = os.pipe()
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(job_write)
+            os.close(result_read)
+            _serve(job_read, result_write)   # never returns
+        os.close(job_read)
+        os.close(result_write)
+        return cls(pid, job_write, result_read)
+
+    def submit(self, html: str, options: dict) -> None:
+        jobs, self._jobs = self._jobs, None
+        with os.fdopen(jobs, "wb") as fh:
+            fh.write(pickle.dumps((html, options)))
+
+    def result(self) -> tuple:
+        """Wait for the outcome: ("ok", pdf bytes, policy), ("error", message, policy) or
+        ("crash", text, None)."""
+        results, self._results = self._results, None
+        with os.fdopen(results, "rb") as fh:
+            data = fh.read()
+        os.waitpid(self.pid, 0)
+        self._done = True
+        if not data:
+            return ("crash", "the child process ended without a result", None)
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        """Let a worker that was given nothing go (it sees the end of its job pipe)."""
+        if self._done:
+            return
+        for fd in (self._jobs, self._results):
+            if fd is not None:
+                os.close(fd)
+        self._jobs = self._results = None
+        os.waitpid(self.pid, 0)
+        self._done = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def start_worker() -> Worker | None:
+    """A Worker when forking is possible and safe (see can_fork), else None."""
+    return Worker.start() if can_fork() else None
+
+
+def _serve(jobs: int, results: int) -> None:
+    """The child's life: import WeasyPrint, read one job, render it, send the outcome, exit
+    without running the parent's cleanup (atexit, buffered output)."""
+    status = 0
+    try:
+        import weasyprint  # noqa: F401
+
+        with os.fdopen(jobs, "rb") as fh:
+            job = fh.read()
+        if job:
+            html, options = pickle.loads(job)
             seen: list = []
             try:
                 outcome = ("ok", render_pdf(html, policy_out=seen, **options))
@@ -225,23 +295,12 @@ def _fork_render(html: str, options: dict):
                 outcome = ("error", str(exc))
             except BaseException as exc:  # noqa: BLE001  (reported to the parent)
                 outcome = ("crash", f"{type(exc).__name__}: {exc}")
-            with os.fdopen(write, "wb") as fh:
+            with os.fdopen(results, "wb") as fh:
                 fh.write(pickle.dumps((*outcome, seen[0] if seen else None)))
-        except BaseException:  # noqa: BLE001
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write)
-
-    def collect():
-        with os.fdopen(read, "rb") as fh:
-            data = fh.read()
-        os.waitpid(pid, 0)
-        if not data:
-            return ("crash", "the child process ended without a result", None)
-        return pickle.loads(data)
-
-    return collect
+    except BaseException:  # noqa: BLE001
+        status = 1
+    finally:
+        os._exit(status)
 
 
 _TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",

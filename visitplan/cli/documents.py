@@ -42,15 +42,23 @@ def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file)
       visitplan prepare visits/hanbit.yaml
       visitplan prepare visits/hanbit.yaml --format md -o /tmp/hanbit
     """
+    import contextlib
+
     from visitplan import api
     from visitplan.documents import prepare
+    from visitplan.pdf import start_worker
 
-    s = session(ctx, config_file)
-    v = s.load_visit(visit)
-    for problem in list(v.warnings) + api.advise(s, v, date):
-        click.echo(str(problem), err=True)
-    written = prepare(s, v, output or s.config.output_dir(v.id), fmt, today=date,
-                      ticks=_ticks(s, v.id), lang=lang, templates=templates)
+    # the checklist's renderer starts now, so WeasyPrint loads on the other core while
+    # this process reads the visit and plans
+    worker = start_worker() if fmt == "pdf" else None
+    with worker or contextlib.nullcontext():
+        s = session(ctx, config_file)
+        v = s.load_visit(visit)
+        for problem in list(v.warnings) + api.advise(s, v, date):
+            click.echo(str(problem), err=True)
+        written = prepare(s, v, output or s.config.output_dir(v.id), fmt, today=date,
+                          ticks=_ticks(s, v.id), lang=lang, templates=templates,
+                          worker=worker)
     if not quiet(ctx):
         for path in written:
             click.echo(f"wrote {path}")
