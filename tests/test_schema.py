@@ -40,7 +40,8 @@ def test_str_strips_and_keeps_unicode():
     assert convert(Str(), '"0369"') == ("0369", [])
 
 
-@pytest.mark.parametrize("value", ['"Li\\nWei"', '"Li\\rWei"', '"Li\\r\\nWei"', "|\n  a\n  b"])
+@pytest.mark.parametrize("value", ['"Li\\nWei"', '"Li\\rWei"', '"Li\\r\\nWei"', "|\n  a\n  b",
+                                   '"Li\\u2028Wei"', '"Li\\x85Wei"', '"Li\\vWei"'])
 def test_one_line_text_refuses_line_breaks(value):
     assert error(Str(), value) == ("f.yaml:1:4: v: must be on one line (line breaks are not "
                                    "allowed here)")

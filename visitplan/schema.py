@@ -94,7 +94,7 @@ class Str(Field):
         if not text:
             ctx.error(value, path, "is empty; give a value or leave the key out")
             raise Invalid
-        if not self.multiline and ("\r" in text or "\n" in text):
+        if not self.multiline and len(f"{text}x".splitlines()) > 1:   # CR, LF, U+2028, ...
             ctx.error(value, path, "must be on one line (line breaks are not allowed here)")
             raise Invalid
         if len(text) > self.max_len:
