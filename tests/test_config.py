@@ -230,3 +230,13 @@ def test_cli_bad_environment_value(run, examples_dir):
     assert result.exit_code == 2
     assert result.stderr == ("environment variable VISITPLAN_SMTP_PORT: smtp.port: 'abc' is "
                              "not a whole number\n")
+
+
+def test_relative_paths_from_the_environment_are_relative_to_the_working_folder(
+        tmp_path, isolated_env):
+    path = write(tmp_path / "etc" / "visitplan.yaml", "output: out\nprofiles: packs\n")
+    config = load_config(str(path), {"VISITPLAN_OUTPUT": "documents",
+                                     "VISITPLAN_STATE": "~/visits.sqlite3"})
+    assert config.output == isolated_env["cwd"].resolve() / "documents"
+    assert config.profiles == path.parent.resolve() / "packs"
+    assert config.state == isolated_env["home"] / "visits.sqlite3"

@@ -149,10 +149,13 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
         data = CONFIG.convert(nodes, "", ctx)
     except Invalid:
         raise ValidationFailed(_name_env_problems(ctx.problems)) from None
-    base = path.parent.resolve() if path else Path.cwd()
+    # paths from the file are relative to the file; from the environment, to the working folder
+    here = (cwd or Path.cwd()).resolve()
+    base = path.parent.resolve() if path else here
     for key in _PATH_KEYS:
         if key in data:
-            data[key] = (base / Path(data[key]).expanduser())
+            origin = here if ENV_PREFIX + key.upper() in environ else base
+            data[key] = origin / Path(data[key]).expanduser()
     hours = {"start": "08:00", "end": "19:00", **data.pop("office_hours", {})}
     return Config(path=path, office_hours=hours, **data)
 
