@@ -41,8 +41,7 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     fix it."""
     import icalendar
 
-    from visitplan.dates import format_time, home_name, home_zone
-    from visitplan.documents import _travel_line
+    from visitplan.documents import _home_times, _travel_line
 
     stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     stamp = stamp.replace(microsecond=0)
@@ -80,16 +79,9 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
         cal.add_component(ev)
 
     def home_lines(moment):
-        lines, seen = [], set()
-        for guest in visit.guests:
-            zone = home_zone(guest.country, moment)
-            if zone is None or guest.country in seen:
-                continue
-            seen.add(guest.country)
-            if moment.astimezone(zone).utcoffset() != moment.utcoffset():
-                lines.append(t("doc.it.home_time", lang, zone=home_name(guest.country, lang),
-                               time=format_time(moment.astimezone(zone), lang)))
-        return lines
+        return [t("doc.it.home_time", lang, zone=h["zone"], time=h["time"])
+                + (f" ({h['date']})" if h["date"] else "")
+                for h in _home_times(visit, moment, lang)]
 
     contact = visit.host.contact
     contact_line = t("doc.ics.contact", lang, name=contact.name + (

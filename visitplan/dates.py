@@ -117,8 +117,3 @@ def home_name(country: str, lang: str) -> str:
     locale = Locale.parse(_locale(lang))
     territory = locale.territories.get(country.upper(), country.upper())
     return locale.zone_formats["region"] % territory
-
-
-def same_clock(a: dt.datetime, zone: ZoneInfo) -> bool:
-    """True when the wall clock in `zone` reads the same as in a's own zone at that moment."""
-    return a.utcoffset() == a.astimezone(zone).utcoffset()

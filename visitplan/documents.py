@@ -62,12 +62,6 @@ class Phrase:
 
         return Markup(escape(pattern(self.key, self.lang))).format(**self.values)
 
-    def __eq__(self, other):
-        return str(self) == str(other)
-
-    def __hash__(self):
-        return hash(str(self))
-
     def __repr__(self):
         return f"Phrase({str(self)!r})"
 
