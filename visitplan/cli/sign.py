@@ -38,14 +38,22 @@ def sign_command(ctx, visit, output, size, group, templates, config_file):
       visitplan sign visits/hanbit.yaml --size a3
       visitplan sign visits/hanbit.yaml --group -o /media/usb
     """
-    from visitplan import signs
+    import contextlib
 
-    s = session(ctx, config_file)
-    if templates is not None:
-        s.config.templates = templates.resolve()
-    v = s.load_visit(visit)
-    notes: list[str] = []
-    written = signs.sign(s, v, output or s.config.output_dir(v.id), size, group, notes=notes)
+    from visitplan import signs
+    from visitplan.pdf import start_worker
+
+    # the sign's renderer starts now, so WeasyPrint loads on the other core while this
+    # process reads the visit and lays the sign out
+    worker = start_worker()
+    with worker or contextlib.nullcontext():
+        s = session(ctx, config_file)
+        if templates is not None:
+            s.config.templates = templates.resolve()
+        v = s.load_visit(visit)
+        notes: list[str] = []
+        written = signs.sign(s, v, output or s.config.output_dir(v.id), size, group,
+                             notes=notes, worker=worker)
     for note in notes:
         click.echo(f"{visit}: warning: {note}", err=True)
     if not quiet(ctx):
