@@ -17,6 +17,7 @@ import visitplan.pdf
 from visitplan.api import Session
 from visitplan.documents import checklist_context, itinerary_context, md_escape, prepare
 from visitplan.errors import RenderError
+from visitplan.resources import templates_dir
 
 from prepare_helpers import check_golden
 
@@ -355,8 +356,7 @@ def test_a_brand_asset_replaces_the_built_in_one(session, examples_dir, tmp_path
     brand = tmp_path / "brand"
     (brand / "css").mkdir(parents=True)
     (brand / "css" / "document.css").write_text(
-        (Path(visitplan.pdf.__file__).parent.parent / "templates" / "css" /
-         "document.css").read_text(encoding="utf-8")
+        (templates_dir() / "css" / "document.css").read_text(encoding="utf-8")
         + "\n.cover h1::after { content: ' — BRAND CSS'; }\n", encoding="utf-8")
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     prepare(session, visit, tmp_path / "out", "pdf", today=TODAY, templates=brand)
