@@ -60,13 +60,20 @@ departure: {by: flight, number: OZ370, to: Seoul Incheon (ICN), at: 2026-12-10 1
 hotel: {name: Hilton Shenzhen Shekou Nanhai, address: "1177 Wanghai Road, Shekou",
         booked_by: host}
 schedule:
-  - {at: 2026-12-08 14:00, until: 2026-12-08 17:00, kind: showroom, what: "Welcome, presentation, showroom", where: HQ 3F}
-  - {at: 2026-12-08 18:30, until: 2026-12-08 20:30, kind: meal, what: Welcome dinner, where: Xin Rong Ji Nanshan}
-  - {at: 2026-12-09 09:00, until: 2026-12-09 12:00, kind: factory, what: Factory tour — SMT line and QC lab, where: Plant 2}
-  - {at: 2026-12-09 12:30, until: 2026-12-09 13:30, kind: meal, what: Lunch, where: Plant 2 canteen}
-  - {at: 2026-12-09 15:00, until: 2026-12-09 17:00, kind: meeting, what: Price negotiation, where: HQ meeting room A}
-  - {at: 2026-12-10 09:30, until: 2026-12-10 11:30, kind: meeting, what: Quality agreement and next steps, where: HQ meeting room A}
-  - {at: 2026-12-10 12:00, until: 2026-12-10 13:30, kind: meal, what: Farewell lunch, where: HQ guest dining room}
+  - {at: 2026-12-08 14:00, until: 2026-12-08 17:00, kind: showroom,
+     what: "Welcome, presentation, showroom", where: HQ 3F}
+  - {at: 2026-12-08 18:30, until: 2026-12-08 20:30, kind: meal, what: Welcome dinner,
+     where: Xin Rong Ji Nanshan}
+  - {at: 2026-12-09 09:00, until: 2026-12-09 12:00, kind: factory,
+     what: Factory tour — SMT line and QC lab, where: Plant 2}
+  - {at: 2026-12-09 12:30, until: 2026-12-09 13:30, kind: meal, what: Lunch,
+     where: Plant 2 canteen}
+  - {at: 2026-12-09 15:00, until: 2026-12-09 17:00, kind: meeting, what: Price negotiation,
+     where: HQ meeting room A}
+  - {at: 2026-12-10 09:30, until: 2026-12-10 11:30, kind: meeting,
+     what: Quality agreement and next steps, where: HQ meeting room A}
+  - {at: 2026-12-10 12:00, until: 2026-12-10 13:30, kind: meal, what: Farewell lunch,
+     where: HQ guest dining room}
 gifts: true
 """
 TODAY = "2026-12-04"

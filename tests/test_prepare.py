@@ -3,7 +3,6 @@ as text, hostile names, templates overrides, all-or-nothing writes, and the comm
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
