@@ -171,7 +171,7 @@ def test_new_then_check_then_fill_then_check(run, tmp_path):
     assert lines[0] == (f"{target}:{first}:8: title: still holds the placeholder <what the "
                         "visit is, e.g. Hanbit Electronics — LED driver sourcing visit>; fill "
                         "in text")
-    assert (f"guests[0].gender: still holds the placeholder <male or female>; fill in one of "
+    assert ("guests[0].gender: still holds the placeholder <male or female>; fill in one of "
             "male, female") in result.stderr
     assert ("arrival.at: still holds the placeholder <YYYY-MM-DD HH:MM>; fill in a date and "
             "time like 2026-12-08 10:35") in result.stderr
