@@ -240,3 +240,12 @@ def test_relative_paths_from_the_environment_are_relative_to_the_working_folder(
     assert config.output == isolated_env["cwd"].resolve() / "documents"
     assert config.profiles == path.parent.resolve() / "packs"
     assert config.state == isolated_env["home"] / "visits.sqlite3"
+
+
+def test_a_configuration_file_with_only_comments_means_no_settings(tmp_path):
+    from visitplan.config import load_config
+
+    path = tmp_path / "visitplan.yaml"
+    path.write_text("# to be filled in later\n---\n", encoding="utf-8")
+    config = load_config(str(path), environ={})
+    assert config.path == path and config.departments == {} and config.smtp == {}

@@ -294,3 +294,25 @@ def test_a_run_killed_mid_way_loses_nothing(site, smtp):
         assert department in subjects
     for message_id in set(ids):
         assert ids.count(message_id) <= 2
+
+
+def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(runner, site):
+    """The design's crontab keeps visitplan.yaml (and a brand folder) in the visits folder."""
+    brand = site["visits"] / "brand" / "profiles"
+    brand.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "visitplan" / "profiles" /
+                "korean.yaml", brand / "korean.yaml")
+    config = site["visits"] / "visitplan.yaml"
+    config.write_text(site["config"].read_text() + "profiles: brand/profiles\n",
+                      encoding="utf-8")
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    result = runner.invoke(main, ["--config", str(config), "due", str(site["visits"]),
+                                  "--date", day.isoformat(), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert {i["visit"] for i in json.loads(result.stdout)} == {"hanbit-2026-12"}
+
+
+def test_check_on_a_folder_without_visits_says_so(runner, tmp_path):
+    result = runner.invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"visitplan: {tmp_path}: no visit files (*.yaml) in this folder\n"

@@ -82,15 +82,34 @@ def advise(session: Session, visit, today: dt.date | None = None) -> list[Proble
     return advice.advise(visit, session.plan(visit), session.today(today), session.config)
 
 
-def visit_files(paths: list[Path]) -> list[Path]:
-    """The visit files named, and those in the folders named (recursively), in order."""
+def visit_files(paths: list[Path], session: Session | None = None,
+                require: bool = False) -> list[Path]:
+    """The visit files named, and those in the folders named (recursively, skipping hidden
+    folders, the configuration file, and the profiles and templates folders: a visits
+    folder often holds those too), in order. With `require`, a folder without any visit
+    file is an error (for `check`; an empty folder is a quiet day for cron)."""
+    skip_files, skip_dirs = set(), []
+    if session is not None:
+        config = session.config
+        if config.path is not None:
+            skip_files.add(Path(config.path).resolve())
+        skip_dirs = [Path(d).resolve() for d in (config.profiles, config.templates) if d]
     found = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.y*ml")
-                                if p.suffix in (".yaml", ".yml") and p.is_file()
-                                and not any(part.startswith(".") for part in
-                                            p.relative_to(path).parts)))
+            folder = []
+            for p in sorted(path.rglob("*.y*ml")):
+                if p.suffix not in (".yaml", ".yml") or not p.is_file() or any(
+                        part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                real = p.resolve()
+                if p.name == "visitplan.yaml" or real in skip_files or any(
+                        real.is_relative_to(d) for d in skip_dirs):
+                    continue
+                folder.append(p)
+            if not folder and require:
+                raise InputError(f"{path}: no visit files (*.yaml) in this folder")
+            found.extend(folder)
         elif path.exists():
             found.append(path)
         else:

@@ -135,13 +135,21 @@ def _apply_env(nodes: MapNode, environ) -> None:
         target.keys_at[path[-1]] = Scalar(path[-1])
 
 
+def _has_settings(path: Path) -> bool:
+    from visitplan.loader import read_text
+
+    text = read_text(path, str(path))
+    return any(line.strip() and not line.lstrip().startswith("#")
+               and line.strip() not in ("---", "...") for line in text.splitlines())
+
+
 def load_config(explicit: str | None = None, environ=None, cwd: Path | None = None) -> Config:
     environ = os.environ if environ is None else environ
     path = find_config(explicit, cwd, environ)
-    if path is not None:
+    if path is not None and _has_settings(path):
         nodes = load_file(path, what="a configuration file",
                           keys="`host:`, `departments:` and `smtp:`")
-    else:
+    else:       # no file, or one with only comments: no settings
         nodes = MapNode(0, 0)
     _apply_env(nodes, environ)
     ctx = Context(str(path) if path else "environment")

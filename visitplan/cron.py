@@ -53,7 +53,7 @@ def scan(session, paths: list[Path]) -> Scan:
     from visitplan.api import visit_files
 
     result = Scan()
-    for path in visit_files(paths):
+    for path in visit_files(paths, session):
         try:
             result.visits.append((path, session.load_visit(path)))
         except ValidationFailed as exc:

@@ -63,7 +63,7 @@ def check_command(ctx, visits, strict, date, as_json, config_file):
     from visitplan import api
 
     s = session(ctx, config_file)
-    results = api.check(s, api.visit_files(list(visits)), date)
+    results = api.check(s, api.visit_files(list(visits), s, require=True), date)
     failed = False
     for result in results:
         for problem in result.problems:
