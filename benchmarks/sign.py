@@ -7,8 +7,12 @@ other ways, every ratio measured in this run:
      renders (same template, same CSS, same fonts) to PDF: target ratio 1 / 2 <= 1.3;
   3. headless Chromium's --print-to-pdf of that HTML: target ratio 1 / 3 < 1.
 
-The three run interleaved (1, 2, 3, 1, 2, 3, ...) after one warm-up each, and the medians
-are compared, so a busy machine slows all three alike. Also printed: the size of sign.pdf
+The three run interleaved (1, 2, 3, 1, 2, 3, ...) after one warm-up each, so a busy machine
+slows all three alike. Ratios are given of the medians and of the fastest runs; the targets
+are judged on the fastest runs, the usual measure on a shared machine (as timeit advises:
+slower runs are other processes getting in the way, not the program being slower). Wall
+time is what counts ("the whole process"); CPU time (user + system, children included) is
+shown beside it. Also printed: the size of sign.pdf
 (target <= 60 KB) and the cap height of the guest's name, read from the PDF itself (the
 OS/2 capHeight of the embedded font times the printed size; target >= 50 mm on A4).
 
@@ -105,16 +109,20 @@ def main() -> int:
               f"{args.runs} runs each, interleaved")
         for name in names:
             runs = " ".join(f"{t:.2f}" for t in times[name])
-            print(f"{name:<38} wall median {median[name]:.3f} s   cpu median "
+            print(f"{name:<38} wall median {median[name]:.3f} s, fastest "
+                  f"{min(times[name]):.3f} s   cpu median "
                   f"{statistics.median(cpu[name]):.3f} s   (wall: {runs})")
         sign_pdf = out / "sign.pdf"
         checks = []
-        ratio_bare = median[names[0]] / median[names[1]]
-        ratio_chromium = median[names[0]] / median[names[2]]
-        checks.append(("sign / bare WeasyPrint", f"{ratio_bare:.2f}", "<= 1.3",
-                       ratio_bare <= 1.3))
-        checks.append(("sign / Chromium --print-to-pdf", f"{ratio_chromium:.2f}", "< 1",
-                       ratio_chromium < 1))
+        best = {name: min(t) for name, t in times.items()}
+        for other, label, limit, ok in ((names[1], "sign / bare WeasyPrint", "<= 1.3",
+                                         lambda r: r <= 1.3),
+                                        (names[2], "sign / Chromium --print-to-pdf", "< 1",
+                                         lambda r: r < 1)):
+            fastest = best[names[0]] / best[other]
+            typical = median[names[0]] / median[other]
+            checks.append((label, f"{fastest:.3f} fastest runs, {typical:.3f} medians",
+                           limit, ok(fastest)))
         size_kb = sign_pdf.stat().st_size / 1024
         checks.append(("sign.pdf size", f"{size_kb:.1f} KB", "<= 60 KB", size_kb <= 60))
         run = next(r for r in text_runs(sign_pdf) if r["text"] == GUEST["name"])

@@ -530,41 +530,21 @@ def sign_html(visit, user_dir: Path | None = None, size: str = "a4",
 
 
 def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
-                group: bool = False, policy_out: list | None = None) \
+                group: bool = False, policy_out: list | None = None, worker=None) \
         -> tuple[bytes, SignLayout]:
     """sign.pdf as bytes, and the layout it was drawn from. `policy_out` receives the
-    asset policy of the render (what was asked for, what refused)."""
-    collect, layout = _start_sign(visit, user_dir, size, group, None)
-    return collect(policy_out), layout
-
-
-def _start_sign(visit, user_dir, size, group, worker):
-    """Lay the sign out and start its PDF: in `worker` (a visitplan.pdf.Worker, which has
-    WeasyPrint loaded by now) when there is one, so this process can write the welcome
-    screen meanwhile. Returns a function that waits for the PDF, and the layout."""
-    from visitplan.pdf import render_pdf
+    asset policy of the render (what was asked for, what refused). `worker`, a
+    visitplan.pdf.Worker started before the visit was loaded, renders the PDF (it has
+    imported WeasyPrint on another core meanwhile); without one it renders here."""
+    from visitplan.pdf import render_pdfs
     from visitplan.resources import templates_dir
 
     html, layout = sign_html(visit, user_dir, size, group)
     logo = layout.logo
-    options = dict(base_dir=templates_dir(), allowed=[logo] if logo else (),
-                   overlays=[user_dir] if user_dir else ())
-    if worker is None:
-        return (lambda policy_out=None: render_pdf(html, policy_out=policy_out, **options)), \
-            layout
-    worker.submit(html, options)
-
-    def collect(policy_out=None) -> bytes:
-        kind, value, policy = worker.result()
-        if policy_out is not None and policy is not None:
-            policy_out.append(policy)
-        if kind == "error":
-            raise RenderError(value)
-        if kind != "ok":
-            raise RuntimeError(f"rendering the sign in a child process failed: {value}")
-        return value
-
-    return collect, layout
+    pdf = render_pdfs([html], base_dir=templates_dir(), allowed=[logo] if logo else (),
+                      overlays=[user_dir] if user_dir else (), audit=policy_out,
+                      worker=worker)[0]
+    return pdf, layout
 
 
 def render_welcome(visit, user_dir: Path | None = None) -> str:
@@ -584,17 +564,15 @@ def render_welcome(visit, user_dir: Path | None = None) -> str:
 def sign(session, visit, output_dir: Path, size: str = "a4", group: bool = False,
          notes: list[str] | None = None, worker=None) -> list[Path]:
     """Write sign.pdf and welcome.html into `output_dir`, both or neither. `notes`, if
-    given, receives a sentence for each name too small to read from 15 metres. `worker`, a
-    visitplan.pdf.Worker started before the visit was loaded, renders the PDF (it has
-    imported WeasyPrint on another core meanwhile); without one it renders here."""
+    given, receives a sentence for each name too small to read from 15 metres. `worker`:
+    see render_sign."""
     from visitplan.output import atomic_write
 
     user_dir = session.config.templates
     if user_dir is not None and not Path(user_dir).is_dir():
         raise InputError(f"{user_dir}: the templates folder does not exist")
-    collect, layout = _start_sign(visit, user_dir, size, group, worker)
     html = render_welcome(visit, user_dir)
-    pdf = collect()
+    pdf, layout = render_sign(visit, user_dir, size, group, worker=worker)
     if notes is not None:
         notes.extend(readability(layout))
     paths = [Path(output_dir) / "sign.pdf", Path(output_dir) / "welcome.html"]
