@@ -454,6 +454,34 @@ def test_prepare_command_warns_first_then_writes(run, examples_dir, tmp_path):
     assert "**7项已逾期**" in (out / "checklist.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "md"])
+def test_while_rendering_runs_before_anything_is_written(session, examples_dir, tmp_path,
+                                                         fmt):
+    from visitplan.pdf import start_worker
+
+    visit = load(session, examples_dir, "sakura-vip.yaml")
+    out = tmp_path / "out"
+    seen = []
+    worker = start_worker() if fmt == "pdf" else None
+    written = prepare(session, visit, out, fmt, today=TODAY, worker=worker,
+                      while_rendering=lambda: seen.append(out.exists()))
+    assert seen == [False] and all(p.is_file() for p in written)
+
+
+def test_warnings_are_printed_even_when_a_template_fails(run, examples_dir, tmp_path):
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "checklist.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    result = run("prepare", examples_dir / "hanbit-korean.yaml", "-o", tmp_path / "out",
+                 "--templates", brand, "--date", "2026-12-04")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "warning: arrival.at:" in lines[0]
+    assert lines[-1] == f"visitplan: {brand / 'checklist.html'}:1: 'no_such_value' is " \
+        "undefined"
+    assert not (tmp_path / "out").exists()
+
+
 def test_prepare_command_default_output_dir_lang_and_ticks(run, examples_dir, tmp_path,
                                                            isolated_env):
     config = tmp_path / "visitplan.yaml"

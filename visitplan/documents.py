@@ -520,10 +520,24 @@ def render(name: str, fmt: str, context: dict, user_dir: Path | None,
     try:
         source = env.get_template(template_name).render(**context)
     except jinja2.TemplateError as exc:
-        where = f"{exc.name}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
-        raise RenderError(f"{where}template {template_name}: {exc.message or exc}") from exc
+        raise RenderError(f"{_template_place(exc, template_name)}: {exc.message or exc}") \
+            from exc
     _tick(timings, "templates", started)
     return source
+
+
+def _template_place(exc, name: str) -> str:
+    """FILE:LINE of a template error: from the error itself (syntax errors), else from the
+    last template frame of its traceback (Jinja maps those to template lines)."""
+    if getattr(exc, "lineno", None) and getattr(exc, "filename", None):
+        return f"{exc.filename}:{exc.lineno}"
+    place, tb = None, exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".md", ".svg", ".j2")):
+            place = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return place or f"template {name}"
 
 
 def _tick(timings, key, started):
@@ -535,13 +549,15 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
             ticks: dict | None = None, *, lang: str | None = None,
             templates: Path | None = None, dtstamp: dt.datetime | None = None,
             timings: dict | None = None, audit: list | None = None,
-            worker=None) -> list[Path]:
+            worker=None, while_rendering=None) -> list[Path]:
     """Write itinerary.<fmt>, checklist.<fmt> and itinerary.ics for `visit` into output_dir,
     all or none. `ticks` maps task id → (who, when) from the state store; `lang` overrides
     both documents' language; `templates` overrides the configuration's templates folder.
     `dtstamp` fixes the calendar's DTSTAMP, `timings` receives seconds per phase, `audit`
     the asset policy of each PDF (what it asked for, what was refused). `worker`, a
-    visitplan.pdf.Worker started before loading the visit, renders the checklist.
+    visitplan.pdf.Worker started before loading the visit, renders the PDFs;
+    `while_rendering` (no arguments) is called while they render, before anything is
+    written (the command prints the visit's warnings then).
     Returns the paths written."""
     from visitplan.calendar import build_ics
     from visitplan.output import atomic_write
@@ -574,11 +590,13 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
         started = time.perf_counter()
         documents = render_pdfs(sources, base_dir=templates_dir(),
                                 overlays=[user_dir] if user_dir else [], audit=audit,
-                                worker=worker)
+                                worker=worker, while_rendering=while_rendering)
         _tick(timings, "pdf", started)
     else:
         if worker is not None:
             worker.close()
+        if while_rendering is not None:
+            while_rendering()
         documents = [source.encode("utf-8") for source in sources]
     files = {output_dir / f"itinerary.{fmt}": documents[0],
              output_dir / f"checklist.{fmt}": documents[1],

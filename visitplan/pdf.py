@@ -172,38 +172,40 @@ def render_pdf(html: str, *, base_dir: Path, allowed=(), overlays=(), strict: bo
 
 def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
                 strict: bool = False, audit: list | None = None,
-                worker: "Worker | None" = None) -> list[bytes]:
-    """Render several documents: the first in this process and the others at the same time
-    in forked children (`worker`, started early by the caller, renders the second), so on
-    two cores the itinerary and the checklist take as long as the longer of the two.
-    Without fork, on one core, or with other threads running (forking them is unsafe), one
-    after another here.
+                worker: "Worker | None" = None, while_rendering=None) -> list[bytes]:
+    """Render several documents at the same time: the first in one process, each other one
+    in a forked child of it, which shares the WeasyPrint already imported there. On two
+    cores the itinerary and the checklist then take as long as the longer of the two.
+
+    With `worker` (a Worker started early by the caller, which has been importing
+    WeasyPrint meanwhile) all of it happens there and this process never imports
+    WeasyPrint; without, here. Without fork, on one core, or with other threads running
+    (forking them is unsafe), one after another.
 
     `audit` receives each document's AssetPolicy, in order, also from the children.
+    `while_rendering`, a function without arguments, is called once the worker has the
+    documents (before rendering, without a worker): other work overlaps the rendering.
     Raises RenderError like render_pdf; a child that dies is a RuntimeError (a bug)."""
     options = dict(base_dir=base_dir, allowed=allowed, overlays=overlays, strict=strict)
-    children = []
-    if len(htmls) > 1 and (worker is not None or can_fork()):
-        children = [worker if i == 0 and worker is not None else Worker.start()
-                    for i in range(len(htmls) - 1)]
-    elif worker is not None:
-        worker.close()
-    for child, html in zip(children, htmls[1:]):
-        child.submit(html, options)
-    policies: list = []
-    try:
-        results = [render_pdf(html, policy_out=policies, **options)
-                   for html in (htmls if not children else htmls[:1])]
-    finally:
-        outcomes = [child.result() for child in children]
+    if worker is not None:
+        worker.submit(htmls, options)
+        try:
+            if while_rendering is not None:
+                while_rendering()
+        finally:
+            outcomes = worker.collect()
+    else:
+        if while_rendering is not None:
+            while_rendering()
+        outcomes = _render_all(htmls, options)
     if audit is not None:
-        audit.extend(policies + [policy for _, _, policy in outcomes])
+        audit.extend(policy for _, _, policy in outcomes)
     for kind, value, _ in outcomes:
         if kind == "error":
             raise RenderError(value)
         if kind == "crash":
             raise RuntimeError(f"rendering a document in a child process failed: {value}")
-    return results + [value for _, value, _ in outcomes]
+    return [value for _, value, _ in outcomes]
 
 
 def can_fork() -> bool:
@@ -215,14 +217,81 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+Outcome = tuple  # ("ok", pdf bytes, policy) | ("error", message, policy) | ("crash", text, None)
+
+
+def _render_all(htmls: list[str], options: dict) -> list[Outcome]:
+    """Each document's outcome; the first rendered here, the others in forked children."""
+    import weasyprint  # noqa: F401  (before forking, so that children share it)
+
+    children = [_fork_one(html, options) for html in htmls[1:]] \
+        if len(htmls) > 1 and can_fork() else []
+    outcomes: list[Outcome] = []
+    try:
+        for html in htmls[:1] if children else htmls:
+            outcomes.append(_outcome(html, options))
+    finally:
+        outcomes += [collect() for collect in children]
+    return outcomes
+
+
+def _outcome(html: str, options: dict) -> Outcome:
+    seen: list = []
+    try:
+        return ("ok", render_pdf(html, policy_out=seen, **options), seen[0] if seen else None)
+    except RenderError as exc:
+        return ("error", str(exc), seen[0] if seen else None)
+
+
+def _fork_one(html: str, options: dict):
+    """Render `html` in a forked child; returns a function that waits for its outcome."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _child(write, lambda: [_outcome(html, options)])
+    os.close(write)
+    return lambda: _collect(pid, read, 1)[0]
+
+
+def _child(results: int, work) -> None:
+    """The life of a forked child: do the work, send its outcomes, exit at once (no atexit,
+    no flushing of buffers copied from the parent). Never returns."""
+    status = 0
+    try:
+        try:
+            outcomes = work()
+        except BaseException as exc:  # noqa: BLE001  (a bug: reported to the parent)
+            outcomes = None
+            message = f"{type(exc).__name__}: {exc}"
+        data = pickle.dumps(outcomes if outcomes is not None else ("crash", message))
+        with os.fdopen(results, "wb") as fh:
+            fh.write(data)
+    except BaseException:  # noqa: BLE001
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, read: int, count: int) -> list[Outcome]:
+    with os.fdopen(read, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    outcomes = pickle.loads(data) if data else ("crash", "it ended without a result")
+    if isinstance(outcomes, tuple):      # the child itself failed
+        return [("crash", outcomes[1], None)] * count
+    return outcomes
+
+
 class Worker:
-    """A forked process that imports WeasyPrint at once, then renders the one document it
-    is sent. Start it before the slow work that precedes rendering (loading the visit,
-    planning, templates) and its import runs meanwhile on the other core."""
+    """A forked process that imports WeasyPrint at once and then renders the documents it
+    is sent (several at once, through forks of its own that share the import). Start it
+    before the slow work that precedes rendering — loading the visit, planning, filling
+    the templates — and the import runs meanwhile on the other core."""
 
     def __init__(self, pid: int, jobs: int | None, results: int | None):
         self.pid, self._jobs, self._results = pid, jobs, results
-        self._done = False
+        self._done, self._count = False, 0
 
     @classmethod
     def start(cls) -> "Worker":
@@ -232,30 +301,30 @@ class Worker:
         if pid == 0:
             os.close(job_write)
             os.close(result_read)
-            _serve(job_read, result_write)   # never returns
+            _child(result_write, lambda: _serve(job_read))
         os.close(job_read)
         os.close(result_write)
         return cls(pid, job_write, result_read)
 
-    def submit(self, html: str, options: dict) -> None:
+    def submit(self, htmls: list[str], options: dict) -> None:
+        """Send the documents; the worker starts rendering them at once."""
         jobs, self._jobs = self._jobs, None
+        self._count = len(htmls)
         with os.fdopen(jobs, "wb") as fh:
-            fh.write(pickle.dumps((html, options)))
+            fh.write(pickle.dumps((htmls, options)))
 
-    def result(self) -> tuple:
-        """Wait for the outcome: ("ok", pdf bytes, policy), ("error", message, policy) or
-        ("crash", text, None)."""
+    def collect(self) -> list[Outcome]:
+        """Wait for the outcome of every document sent."""
         results, self._results = self._results, None
-        with os.fdopen(results, "rb") as fh:
-            data = fh.read()
-        os.waitpid(self.pid, 0)
         self._done = True
-        if not data:
-            return ("crash", "the child process ended without a result", None)
-        return pickle.loads(data)
+        return _collect(self.pid, results, self._count)
+
+    def render(self, htmls: list[str], options: dict) -> list[Outcome]:
+        self.submit(htmls, options)
+        return self.collect()
 
     def close(self) -> None:
-        """Let a worker that was given nothing go (it sees the end of its job pipe)."""
+        """Let a worker that was given nothing go: it reads the end of its job pipe."""
         if self._done:
             return
         for fd in (self._jobs, self._results):
@@ -277,30 +346,15 @@ def start_worker() -> Worker | None:
     return Worker.start() if can_fork() else None
 
 
-def _serve(jobs: int, results: int) -> None:
-    """The child's life: import WeasyPrint, read one job, render it, send the outcome, exit
-    without running the parent's cleanup (atexit, buffered output)."""
-    status = 0
-    try:
-        import weasyprint  # noqa: F401
+def _serve(jobs: int) -> list[Outcome] | None:
+    import weasyprint  # noqa: F401  (the point of starting early)
 
-        with os.fdopen(jobs, "rb") as fh:
-            job = fh.read()
-        if job:
-            html, options = pickle.loads(job)
-            seen: list = []
-            try:
-                outcome = ("ok", render_pdf(html, policy_out=seen, **options))
-            except RenderError as exc:
-                outcome = ("error", str(exc))
-            except BaseException as exc:  # noqa: BLE001  (reported to the parent)
-                outcome = ("crash", f"{type(exc).__name__}: {exc}")
-            with os.fdopen(results, "wb") as fh:
-                fh.write(pickle.dumps((*outcome, seen[0] if seen else None)))
-    except BaseException:  # noqa: BLE001
-        status = 1
-    finally:
-        os._exit(status)
+    with os.fdopen(jobs, "rb") as fh:
+        job = fh.read()
+    if not job:
+        os._exit(0)
+    htmls, options = pickle.loads(job)
+    return _render_all(htmls, options)
 
 
 _TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",

@@ -33,9 +33,9 @@ def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file)
     task by place and department with its due date; overdue tasks are marked, ticked ones
     (`visitplan done`) shown as done. itinerary.ics holds the same days for any calendar.
 
-    Warnings about the visit are printed first (to stderr). All three files are written
-    together, or none: a failed render leaves the previous files as they were. --lang sets
-    the language of both documents.
+    Warnings about the visit are printed first (to stderr), before anything is written.
+    All three files are written together, or none: a failed render leaves the previous
+    files as they were. --lang sets the language of both documents.
 
     \b
     Example:
@@ -48,17 +48,28 @@ def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file)
     from visitplan.documents import prepare
     from visitplan.pdf import start_worker
 
-    # the checklist's renderer starts now, so WeasyPrint loads on the other core while
-    # this process reads the visit and plans
+    # the PDF renderer starts now, so WeasyPrint loads on the other core while this
+    # process reads the visit, plans and fills the templates; the warnings are worked out
+    # and printed while it renders, before anything is written
     worker = start_worker() if fmt == "pdf" else None
     with worker or contextlib.nullcontext():
         s = session(ctx, config_file)
         v = s.load_visit(visit)
-        for problem in list(v.warnings) + api.advise(s, v, date):
-            click.echo(str(problem), err=True)
-        written = prepare(s, v, output or s.config.output_dir(v.id), fmt, today=date,
-                          ticks=_ticks(s, v.id), lang=lang, templates=templates,
-                          worker=worker)
+
+        warned = []
+
+        def warn():
+            if not warned:
+                warned.append(True)
+                for problem in list(v.warnings) + api.advise(s, v, date):
+                    click.echo(str(problem), err=True)
+
+        try:
+            written = prepare(s, v, output or s.config.output_dir(v.id), fmt, today=date,
+                              ticks=_ticks(s, v.id), lang=lang, templates=templates,
+                              worker=worker, while_rendering=warn)
+        finally:
+            warn()     # also when a template failed before the rendering began
     if not quiet(ctx):
         for path in written:
             click.echo(f"wrote {path}")
