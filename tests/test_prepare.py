@@ -225,6 +225,8 @@ def test_seasonal_notes_from_advice_reach_the_brief(session, examples_dir):
     notes = advice.extra_notes(visit, dt.date(2027, 2, 1))
     ctx = checklist_context(visit, session.plan(visit), "en", dt.date(2027, 2, 1), {})
     assert notes and len(ctx["extra"]) == len(notes)
+    assert [x["profile"] for x in ctx["extra"]] == ["Halal guests"] * len(notes)
+    assert all(x["text"] == n.text["en"] for x, n in zip(ctx["extra"], notes))
 
 # ---------------------------------------------------------------- PDFs
 
