@@ -14,7 +14,7 @@ from visitplan.errors import ValidationFailed
 from visitplan.fields import Email, Language, Line, check_mailbox
 from visitplan.loader import MapNode, Scalar, SeqNode, load_file
 from visitplan.model import host_schema
-from visitplan.schema import Check, Context, Enum, Int, Invalid, List, Obj, Str
+from visitplan.schema import Check, Context, Enum, Int, Invalid, List, Obj
 
 DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
 ENV_PREFIX = "VISITPLAN_"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan import __version__
-from visitplan.errors import InputError, Problem, ValidationFailed, VisitplanError
+from visitplan.errors import InputError, ValidationFailed, VisitplanError
 
 # overdue tasks are repeated daily until ticked, but not for visits long over
 REMIND_DAYS_AFTER_DEPARTURE = 14

@@ -1,7 +1,6 @@
 """due, done, run: the daily side of visitplan."""
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 

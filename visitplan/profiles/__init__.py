@@ -15,7 +15,7 @@ from visitplan.errors import Problem, ValidationFailed
 from visitplan.fields import DIETS, LANGUAGES, check_country
 from visitplan.loader import load_file
 from visitplan.model import SCHEDULE_KINDS, TRAVEL_MODES, Guest, Visit
-from visitplan.schema import (Bool, Check, Context, Enum, Invalid, List, Obj, Str,
+from visitplan.schema import (Check, Context, Enum, Invalid, List, Obj, Str,
                               did_you_mean)
 
 BUILTIN_DIR = Path(__file__).parent
