@@ -5,22 +5,18 @@ real renderers, and real processes for the overlap and SIGKILL cases.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import email
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from mail_helpers import Server, free_port
 
 from visitplan.cli import main
 
@@ -28,38 +24,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HANBIT_ARRIVAL = dt.date(2026, 12, 8)
 
 
-class Mailbox:
-    """An SMTP handler that keeps every message it accepts; `delay` slows each one down."""
-
-    def __init__(self, delay: float = 0.0):
-        self.messages: list[email.message.EmailMessage] = []
-        self.delay = delay
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        msg = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(msg)
-        return "250 OK"
-
-    def ids(self) -> list[str]:
-        return [m["Message-ID"] for m in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
+    with Server() as box:
+        yield box
 
 
 CONFIG = """
@@ -240,7 +208,7 @@ def test_dry_run_changes_nothing(runner, site, smtp):
 
 def test_a_server_down_fails_the_run_and_the_next_run_delivers(runner, site, smtp):
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
-    site["point_smtp_at"](_free_port())          # nothing listens there
+    site["point_smtp_at"](free_port())          # nothing listens there
     down = run_cli(runner, site, day)
     assert down.exit_code == 1
     assert json.loads(down.stdout)["errors"]
