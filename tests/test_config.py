@@ -184,11 +184,9 @@ day_start: 9am
 
 
 @pytest.mark.parametrize("text, message", [
-    ("", "is empty; a configuration file is a YAML mapping of keys such as `host:`, "
-         "`departments:` and `smtp:`"),
     ("- a\n", "1:1: the top level must be a mapping of keys such as `host:`, `departments:` "
               "and `smtp:`"),
-    ("smtp: {port: 25\n", "2:1: invalid YAML: expected ',' or '}', but got '<stream end>'"),
+    ("smtp: {port: 25\n", "2:1: invalid YAML: did not find expected ',' or '}'"),
     ("output: a\noutput: b\n", "2:1: output: duplicate key 'output' (first given at line 1)"),
 ])
 def test_unreadable_config_files(tmp_path, text, message):

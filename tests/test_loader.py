@@ -166,7 +166,7 @@ def test_missing_file_and_folder(tmp_path):
 
 def test_syntax_error_has_line_and_column():
     assert problems_of("title: [unclosed\nguests: x\n") == [
-        "v.yaml:2:7: invalid YAML: expected ',' or ']', but got ':'"]
+        "v.yaml:2:7: invalid YAML: did not find expected ',' or ']'"]
 
 
 def test_tab_indentation_is_a_syntax_error_with_position():

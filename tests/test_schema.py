@@ -252,7 +252,7 @@ def test_obj_unknown_key_did_you_mean_stands_for_the_missing_key():
 
 def test_obj_required_but_empty_and_optional_empty():
     _, problems = convert(PERSON, "{name: , country: }")
-    assert problems == ["f.yaml:1:10: v.name: is required but empty"]
+    assert problems == ["f.yaml:1:5: v.name: is required but empty"]
 
 
 def test_obj_comma_in_flow_mapping_hint():

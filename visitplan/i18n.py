@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from visitplan.loader import SAFE_LOADER
+
 LOCALES = Path(__file__).parent / "locales"
 
 
@@ -17,7 +19,7 @@ LOCALES = Path(__file__).parent / "locales"
 def strings() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALES.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         for key, texts in data.items():
             if key in table:
                 raise RuntimeError(f"{path.name}: key {key!r} is defined twice")

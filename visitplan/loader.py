@@ -13,6 +13,9 @@ import yaml
 
 from visitplan.errors import Problem, ValidationFailed
 
+# libyaml's composer when PyYAML was built with it (several times faster; same nodes, same
+# marks), else the pure-Python one. Either way only nodes are made, never objects.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 _STANDARD_TAG = "tag:yaml.org,2002:"
@@ -103,7 +106,7 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be a plain word", path)
             kline, kcol = _mark(key_node)
-            key = Scalar(key_node.value, kline, kcol, key_node.style is not None)
+            key = Scalar(key_node.value, kline, kcol, key_node.style not in (None, ""))
             if key in mapping and key in mapping.keys_at and not getattr(
                     mapping.keys_at[key], "merged", False):
                 first = mapping.keys_at[key]
@@ -161,7 +164,7 @@ def load_text(text: str, label: str, what: str = "a visit file",
     """Parse YAML text whose top level must be a mapping. `what` and `keys` name the kind
     of file in the messages for an empty file or a top level that is not a mapping."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -169,7 +172,7 @@ def load_text(text: str, label: str, what: str = "a visit file",
         raise ValidationFailed([Problem(label, line, col, "", f"invalid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(label, 0, 0, "", f"invalid YAML: {exc}")]) from None
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.style is None
+    if node is None or (isinstance(node, yaml.ScalarNode) and not node.style
                         and node.value in _NULLS):   # nothing, or only `---`
         hint = " (run `visitplan new` for a start)" if what == "a visit file" else ""
         raise ValidationFailed([Problem(label, 0, 0, "", f"is empty; {what} is a YAML "

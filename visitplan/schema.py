@@ -330,8 +330,7 @@ class Obj(Field):
                 continue
             if isinstance(item, Scalar) and item.is_null:
                 if key in self.required:
-                    ctx.error(item if item.line else value.keys_at[key], sub,
-                              "is required but empty")
+                    ctx.error(value.keys_at[key], sub, "is required but empty")
                     failed = True
                 continue
             try:
