@@ -211,10 +211,12 @@ def build_visit(config_file: str | None, visit_path: str, output_dir: str, today
                 ticks: dict) -> list[str]:
     """Render every document of one visit into a staging folder, then move them into
     place together. Runs in worker processes, so it takes and returns plain values."""
+    from visitplan import pdf
     from visitplan.api import Session
     from visitplan.documents import prepare
     from visitplan.signs import sign
 
+    pdf.set_forking(False)          # the run's --jobs decides how many renders at once
     session = Session.open(config_file)
     visit = session.load_visit(Path(visit_path))
     out = Path(output_dir)

@@ -459,28 +459,10 @@ def _environment(kind: str, user_dir: Path | None, lang: str, inline_css: bool):
                               + " nor in ".join(str(r) for r in roots))
 
         env.globals["stylesheet"] = stylesheet
-    env.loader = _ViaGetSource(env.loader)
     env.globals["_"] = tr
     env.globals["html_lang"] = {"zh": "zh-Hans"}.get(lang, lang)
     env.undefined = jinja2.StrictUndefined
     return env
-
-
-def _ViaGetSource(chain):
-    """Load every template through `chain.get_source`. render.py's loader answers
-    `builtin/<name>` there, but jinja2.ChoiceLoader.load() asks each inner loader directly
-    and never sees the prefix, so `{% extends "builtin/itinerary.html" %}` would not be
-    found."""
-    import jinja2
-
-    class Loader(jinja2.BaseLoader):
-        def get_source(self, environment, template):
-            return chain.get_source(environment, template)
-
-        def list_templates(self):
-            return chain.list_templates()
-
-    return Loader()
 
 
 class Raw(str):

@@ -208,12 +208,23 @@ def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
     return [value for _, value, _ in outcomes]
 
 
+_forking = True
+
+
+def set_forking(enabled: bool) -> None:
+    """Allow or forbid rendering in forked children. `visitplan run` forbids it: there the
+    visits are rendered in parallel instead (--jobs), one process per core."""
+    global _forking
+    _forking = enabled
+
+
 def can_fork() -> bool:
-    """Whether rendering in a forked child pays and is safe: fork exists, there is more than
-    one core, and no other thread runs (a fork copies only the calling thread)."""
+    """Whether rendering in a forked child pays and is safe: allowed (see set_forking), fork
+    exists, there is more than one core, and no other thread runs (a fork copies only the
+    calling thread)."""
     import threading
 
-    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    return (_forking and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
             and threading.active_count() == 1)
 
 
