@@ -236,6 +236,8 @@ def build_visit(config_file: str | None, visit_path: str, output_dir: str, today
 def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
         dry_run: bool = False, jobs: int | None = None, progress=None,
         environ=None, wait: float = 5.0) -> RunReport:
+    """One cron pass (see the module docstring). `progress(visit_id, done, total)` is called
+    after each visit is built."""
     from visitplan.state import State, exclusive
 
     state_path = session.config.state_path
@@ -292,7 +294,8 @@ def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None
                 report.errors.append({"visit": visit.id, "file": str(path),
                                       "message": value})
             if progress:
-                progress(visit.id)
+                progress(visit.id, len(report.built) + len([e for e in report.errors
+                                                            if "visit" in e]), len(todo))
     finally:
         if jobs > 1:
             pool.shutdown()

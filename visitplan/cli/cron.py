@@ -106,12 +106,13 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
 
     s = session(ctx, config_file)
     day = s.today(date)
-    bar = None
-    if sys.stderr.isatty() and not as_json and not quiet(ctx):
-        bar = click.progressbar(length=0, label="building", file=sys.stderr)
-    report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, jobs=jobs,
-                      progress=(lambda _id: None) if bar is None else
-                      (lambda _id: click.echo(f"built {_id}", err=True)))
+    bar = _ProgressBar() if sys.stderr.isatty() and not as_json and not quiet(ctx) else None
+    try:
+        report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, jobs=jobs,
+                          progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     if report.busy:
         click.echo("visitplan: another run is active on the same state store; nothing done",
                    err=True)
@@ -132,3 +133,21 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
         click.echo(report.summary())
     if report.failed:
         ctx.exit(1)
+
+
+class _ProgressBar:
+    """click's progress bar on stderr, drawn once the number of visits to build is known."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, visit_id: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr,
+                                         item_show_func=lambda item: item)
+            self.bar.render_progress()
+        self.bar.update(1, visit_id)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
