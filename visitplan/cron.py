@@ -216,15 +216,16 @@ def build_visit(config_file: str | None, visit_path: str, output_dir: str, today
     from visitplan.documents import prepare
     from visitplan.signs import sign
 
-    pdf.set_forking(False)          # the run's --jobs decides how many renders at once
     session = Session.open(config_file)
     visit = session.load_visit(Path(visit_path))
     out = Path(output_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        files = prepare(session, visit, staging, "pdf", dt.date.fromisoformat(today), ticks)
-        files += sign(session, visit, staging)
+        with pdf.forking(False):        # the run's --jobs decides how many renders at once
+            files = prepare(session, visit, staging, "pdf", dt.date.fromisoformat(today),
+                            ticks)
+            files += sign(session, visit, staging)
         out.mkdir(exist_ok=True)
         for f in files:
             os.replace(f, out / f.name)

@@ -13,6 +13,7 @@ Three things make it safe and exact:
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -211,11 +212,16 @@ def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
 _forking = True
 
 
-def set_forking(enabled: bool) -> None:
-    """Allow or forbid rendering in forked children. `visitplan run` forbids it: there the
-    visits are rendered in parallel instead (--jobs), one process per core."""
+@contextlib.contextmanager
+def forking(enabled: bool):
+    """Allow or forbid rendering in forked children while the block runs. `visitplan run`
+    forbids it: there the visits are rendered in parallel instead (--jobs)."""
     global _forking
-    _forking = enabled
+    before, _forking = _forking, enabled
+    try:
+        yield
+    finally:
+        _forking = before
 
 
 def can_fork() -> bool:
