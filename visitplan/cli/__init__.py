@@ -12,12 +12,10 @@ import click
 from visitplan import __version__
 
 # command name -> module under visitplan.cli that defines a click command of that name
-COMMANDS = {
+COMMANDS = {   # in the order of the work: write a visit, print for it, follow up, run daily
     "new": "basic", "check": "basic", "profiles": "basic", "schema": "basic",
+    "templates": "documents", "prepare": "documents", "sign": "sign", "followup": "mail",
     "due": "cron", "done": "cron", "run": "cron",
-    "sign": "sign",
-    "followup": "mail",
-    "prepare": "documents", "templates": "documents",
 }
 
 
