@@ -22,6 +22,8 @@ from visitplan.errors import InputError, ValidationFailed, VisitplanError
 
 # overdue tasks are repeated daily until ticked, but not for visits long over
 REMIND_DAYS_AFTER_DEPARTURE = 14
+# a render worker is replaced after this many visits, which bounds its memory
+RECYCLE_AFTER = 20
 
 
 @dataclass
@@ -279,12 +281,12 @@ def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     args = [(config_file, str(p), str(session.config.output_dir(v.id)), day.isoformat(),
              ticks) for p, v, ticks, _ in todo]
-    if jobs == 1:
-        outcomes = (_attempt(build_visit, *a) for a in args)
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        futures = [pool.submit(_attempt, build_visit, *a) for a in args]
-        outcomes = (f.result() for f in futures)
+    # renders happen in worker processes, even with --jobs 1, and each worker is replaced
+    # after RECYCLE_AFTER visits: a long-lived renderer keeps growing (font and layout
+    # caches), and a crash in one render must not take the run with it
+    pool = ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER)
+    futures = [pool.submit(_attempt, build_visit, *a) for a in args]
+    outcomes = (f.result() for f in futures)
     try:
         for (path, visit, _, digest), outcome in zip(todo, outcomes):
             ok, value = outcome
@@ -298,18 +300,22 @@ def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None
                 progress(visit.id, len(report.built) + len([e for e in report.errors
                                                             if "visit" in e]), len(todo))
     finally:
-        if jobs > 1:
-            pool.shutdown()
+        pool.shutdown(cancel_futures=True)
 
 
 def _attempt(fn, *args):
-    """Run fn, turning a VisitplanError into a message (one bad visit stops no other)."""
+    """Run fn, turning any failure into a message: one bad visit stops no other."""
     try:
         return True, fn(*args)
     except ValidationFailed as exc:
         return False, str(exc.problems[0]) if exc.problems else str(exc)
     except VisitplanError as exc:
         return False, str(exc)
+    except Exception as exc:  # a bug in rendering one visit; the others still get built
+        import traceback
+
+        return False, (f"internal error while building {args[1]}: {type(exc).__name__}: "
+                       f"{exc}\n{traceback.format_exc()}")
 
 
 def digest_message(session, department: str, items: list[DueItem], day: dt.date):
