@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,26 +282,34 @@ def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     args = [(config_file, str(p), str(session.config.output_dir(v.id)), day.isoformat(),
              ticks) for p, v, ticks, _ in todo]
-    # renders happen in worker processes, even with --jobs 1, and each worker is replaced
-    # after RECYCLE_AFTER visits: a long-lived renderer keeps growing (font and layout
-    # caches), and a crash in one render must not take the run with it
-    pool = ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER)
-    futures = [pool.submit(_attempt, build_visit, *a) for a in args]
-    outcomes = (f.result() for f in futures)
-    try:
-        for (path, visit, _, digest), outcome in zip(todo, outcomes):
-            ok, value = outcome
-            if ok:
-                state.record_build(visit.id, digest, session.config.output_dir(visit.id))
-                report.built.append(visit.id)
-            else:
-                report.errors.append({"visit": visit.id, "file": str(path),
-                                      "message": value})
-            if progress:
-                progress(visit.id, len(report.built) + len([e for e in report.errors
-                                                            if "visit" in e]), len(todo))
-    finally:
-        pool.shutdown(cancel_futures=True)
+    for (path, visit, _, digest), outcome in zip(todo, _render_all(args, jobs)):
+        ok, value = outcome
+        if ok:
+            state.record_build(visit.id, digest, session.config.output_dir(visit.id))
+            report.built.append(visit.id)
+        else:
+            report.errors.append({"visit": visit.id, "file": str(path), "message": value})
+        if progress:
+            progress(visit.id, len(report.built) + len([e for e in report.errors
+                                                        if "visit" in e]), len(todo))
+
+
+def _render_all(args: list[tuple], jobs: int):
+    """Build each visit in worker processes (even with --jobs 1), yielding the outcomes in
+    order. The workers are replaced after RECYCLE_AFTER visits each: a long-lived renderer
+    keeps growing (font and layout caches), and a crash in one render must not take the run
+    with it. (One pool per batch rather than max_tasks_per_child, which can deadlock on
+    Python 3.11 when a worker is replaced while work is queued.)"""
+    batch = RECYCLE_AFTER * jobs
+    for start in range(0, len(args), batch):
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_attempt, build_visit, *a)
+                       for a in args[start:start + batch]]
+            for future in futures:
+                try:
+                    yield future.result()
+                except BrokenProcessPool as exc:   # a worker died (killed, or crashed)
+                    yield False, f"the render worker died while building this visit: {exc}"
 
 
 def _attempt(fn, *args):
