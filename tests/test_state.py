@@ -1,0 +1,84 @@
+"""The state store: a real SQLite file, its migrations, the two-step mail records, the lock."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from visitplan.errors import StateError
+from visitplan.state import MIGRATIONS, State, exclusive
+
+
+def test_a_new_store_is_at_the_latest_schema(tmp_path):
+    with State(tmp_path / "s.sqlite3") as state:
+        assert state.schema_version == len(MIGRATIONS)
+
+
+def test_an_older_store_is_migrated_forward_and_keeps_its_data(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE unrelated (x TEXT)")       # what an older version left behind
+    db.execute("INSERT INTO unrelated VALUES ('kept')")
+    db.commit()
+    db.close()
+    with State(path) as state:
+        assert state.schema_version == len(MIGRATIONS)
+        state.tick("v", "t")
+        assert state.db.execute("SELECT x FROM unrelated").fetchall() == [("kept",)]
+    with State(path) as again:                           # reopening migrates nothing twice
+        assert "t" in again.ticks("v")
+
+
+def test_a_store_written_by_a_newer_visitplan_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StateError, match="written by a newer visitplan"):
+        State(path)
+
+
+def test_mail_is_recorded_in_two_steps(tmp_path):
+    with State(tmp_path / "s.sqlite3") as state:
+        assert state.begin_send("<a@x>", "followup", ["g@x.example"], visit="v")
+        assert [r.message_id for r in state.unfinished()] == ["<a@x>"]
+        state.finish_send("<a@x>")
+        assert state.unfinished() == []
+        assert state.mail("<a@x>").status == "sent"
+        assert not state.begin_send("<a@x>", "followup", ["g@x.example"], visit="v")
+        assert state.begin_send("<a@x>", "followup", ["g@x.example"], visit="v", force=True)
+        state.abandon_send("<a@x>")                      # a refused resend keeps the first
+        assert state.mail("<a@x>").status == "sent"
+
+
+def test_a_refused_first_send_leaves_no_record(tmp_path):
+    with State(tmp_path / "s.sqlite3") as state:
+        state.begin_send("<b@x>", "digest", ["d@x.example"], department="admin",
+                         day="2026-12-03")
+        state.abandon_send("<b@x>")
+        assert state.mail("<b@x>") is None
+
+
+def test_the_lock_is_exclusive_and_freed_when_its_holder_is_killed(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from visitplan.state import exclusive\n"
+        f"with exclusive({str(path)!r}) as got:\n"
+        "    print(got, flush=True)\n"
+        "    time.sleep(60)\n")], stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert holder.stdout.readline().strip() == "True"
+    with exclusive(path, wait=0.2) as got:
+        assert got is False
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    started = time.monotonic()
+    with exclusive(path, wait=5) as got:
+        assert got is True
+    assert time.monotonic() - started < 5
