@@ -284,3 +284,33 @@ def test_check_on_a_folder_without_visits_says_so(runner, tmp_path):
     result = runner.invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr == f"visitplan: {tmp_path}: no visit files (*.yaml) in this folder\n"
+
+
+def test_jobs_2_builds_what_jobs_1_builds(runner, site):
+    """Rendering in parallel changes nothing in the documents."""
+    from pypdf import PdfReader
+
+    shutil.copy(EXAMPLES / "sakura-vip.yaml", site["visits"] / "sakura.yaml")
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    outputs = {}
+    for jobs in ("1", "2"):
+        config = site["root"] / f"jobs{jobs}.yaml"
+        config.write_text(f"output: out{jobs}\nstate: state{jobs}.sqlite3\n", encoding="utf-8")
+        result = runner.invoke(main, ["--config", str(config), "run", str(site["visits"]),
+                                      "--date", day.isoformat(), "--jobs", jobs, "--json"])
+        assert result.exit_code == 0, result.stderr
+        assert sorted(json.loads(result.stdout)["built"]) == ["hanbit-2026-12",
+                                                              "sakura-2027-03"]
+        outputs[jobs] = site["root"] / f"out{jobs}"
+    for visit in ("hanbit-2026-12", "sakura-2027-03"):
+        one, two = outputs["1"] / visit, outputs["2"] / visit
+        assert sorted(p.name for p in one.iterdir()) == sorted(p.name for p in two.iterdir())
+        assert (one / "welcome.html").read_bytes() == (two / "welcome.html").read_bytes()
+        ics = [[line for line in (d / "itinerary.ics").read_text().splitlines()
+                if not line.startswith(("DTSTAMP", "SEQUENCE"))]     # the build's time
+               for d in (one, two)]
+        assert ics[0] == ics[1]
+        for name in ("itinerary.pdf", "checklist.pdf", "sign.pdf"):
+            texts = [[page.extract_text() for page in PdfReader(d / name).pages]
+                     for d in (one, two)]
+            assert texts[0] == texts[1], name
