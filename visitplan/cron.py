@@ -210,16 +210,28 @@ def input_hash(shared: str, visit, late_ids: list[str], ticks: dict) -> str:
     return h.hexdigest()
 
 
+_sessions: dict = {}
+
+
+def _worker_session(config_file: str | None):
+    """One Session per worker process and configuration: a worker builds up to
+    RECYCLE_AFTER visits, and the configuration and rule packs are the same for all."""
+    from visitplan.api import Session
+
+    if config_file not in _sessions:
+        _sessions[config_file] = Session.open(config_file)
+    return _sessions[config_file]
+
+
 def build_visit(config_file: str | None, visit_path: str, output_dir: str, today: str,
                 ticks: dict) -> list[str]:
     """Render every document of one visit into a staging folder, then move them into
     place together. Runs in worker processes, so it takes and returns plain values."""
     from visitplan import pdf
-    from visitplan.api import Session
     from visitplan.documents import prepare
     from visitplan.signs import sign
 
-    session = Session.open(config_file)
+    session = _worker_session(config_file)
     visit = session.load_visit(Path(visit_path))
     out = Path(output_dir)
     out.parent.mkdir(parents=True, exist_ok=True)

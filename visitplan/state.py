@@ -250,7 +250,3 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return os.environ.get("USER", "unknown")
-
-
-def open_state(path: Path) -> State:
-    return State(path)

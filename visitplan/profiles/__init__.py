@@ -331,9 +331,6 @@ def load_registry(user_dir: Path | None = None) -> dict[str, Pack]:
     return {n: packs[n] for n in order}
 
 
-def load_builtin_packs() -> dict[str, Pack]:
-    return load_registry(None)
-
 # ---------------------------------------------------------------- planning
 
 
