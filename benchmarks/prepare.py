@@ -90,7 +90,7 @@ def in_process(visit_path: Path, out: Path) -> dict[str, float]:
     import weasyprint  # noqa: F401
 
     from visitplan.api import Session
-    from visitplan.documents import prepare
+    from visitplan.documents.build import prepare
     phases["import"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -62,9 +62,9 @@ def main() -> int:
 
     from sign_helpers import embedded_cap_height, text_runs, write_visit
 
-    from visitplan import signs
+    from visitplan.documents import sign as signs
     from visitplan.api import Session
-    from visitplan.resources import templates_dir
+    from visitplan.documents.resources import templates_dir
 
     work = Path(tempfile.mkdtemp(prefix="visitplan-bench-sign-"))
     try:

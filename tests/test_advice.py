@@ -20,9 +20,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visitplan import advice
+from visitplan.rules import advice
 from visitplan.api import Session
-from visitplan.model import ScheduleItem, load_visit
+from visitplan.visit.model import ScheduleItem, load_visit
 
 CASES = Path(__file__).parent / "advice_cases"
 CASE_FILES = sorted(CASES.glob("*.yaml"))
@@ -198,7 +198,7 @@ def test_no_late_warning_before_anything_is_due_or_after_the_visit(planning, run
 
 
 def test_ticked_tasks_are_not_late(planning, run):
-    from visitplan.state import State
+    from visitplan.cron.state import State
 
     config, path = planning
     with State(Path(config).parent / "state.sqlite3") as state:
@@ -302,7 +302,7 @@ def test_derived_latin_names_are_stored_on_the_guest(tmp_path):
 
 
 def test_derived_name_latin_uses_the_names_module():
-    from visitplan.names import romanize
+    from visitplan.rules.names import romanize
 
     for name, country in (("김민준", "KR"), ("최지우", "US"), ("王建国", "CN"),
                           ("欧阳娜娜", "CA")):
@@ -318,7 +318,7 @@ def test_derived_name_latin_uses_the_names_module():
 def test_extra_notes_for_halal_guests_in_ramadan(tmp_path):
     from hijridate import Hijri
 
-    from visitplan.profiles import Note
+    from visitplan.rules.engine import Note
 
     start = Hijri(1448, 9, 1).to_gregorian()
     start = dt.date(start.year, start.month, start.day)
@@ -385,7 +385,7 @@ def test_overlap_matches_shared_minutes(s1, n1, s2, n2):
 
 
 def test_every_advice_key_has_three_languages_with_the_same_fields():
-    from visitplan.i18n import LOCALES
+    from visitplan.text.i18n import LOCALES
 
     data = yaml.safe_load((LOCALES / "advice.yaml").read_text(encoding="utf-8"))
     assert data
@@ -404,7 +404,7 @@ def test_every_advice_key_is_used():
     source = "".join(p.read_text(encoding="utf-8") for p in
                      (Path(advice.__file__), Path(advice.__file__).with_name(
                          "holidays_check.py")))
-    from visitplan.i18n import LOCALES
+    from visitplan.text.i18n import LOCALES
 
     data = yaml.safe_load((LOCALES / "advice.yaml").read_text(encoding="utf-8"))
     for key in data:

@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from visitplan.api import Session
-from visitplan.calendar import build_ics
+from visitplan.documents.calendar import build_ics
 
 from prepare_helpers import check_golden
 

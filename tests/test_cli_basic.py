@@ -11,9 +11,9 @@ import pytest
 
 import visitplan
 from visitplan.cli import COMMANDS, main
-from visitplan.i18n import lead_time, t
-from visitplan.model import json_schema
-from visitplan.profiles import load_registry
+from visitplan.text.i18n import lead_time, t
+from visitplan.visit.model import json_schema
+from visitplan.rules.engine import load_registry
 
 INVALID = Path(__file__).resolve().parent / "invalid"
 # the command table of DESIGN.md

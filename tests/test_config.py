@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from visitplan.config import find_config, load_config
+from visitplan.visit.config import find_config, load_config
 from visitplan.errors import ValidationFailed
 
 
@@ -241,7 +241,7 @@ def test_relative_paths_from_the_environment_are_relative_to_the_working_folder(
 
 
 def test_a_configuration_file_with_only_comments_means_no_settings(tmp_path):
-    from visitplan.config import load_config
+    from visitplan.visit.config import load_config
 
     path = tmp_path / "visitplan.yaml"
     path.write_text("# to be filled in later\n---\n", encoding="utf-8")

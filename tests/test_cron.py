@@ -268,7 +268,7 @@ def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(run
     """The design's crontab keeps visitplan.yaml (and a brand folder) in the visits folder."""
     brand = site["visits"] / "brand" / "profiles"
     brand.mkdir(parents=True)
-    shutil.copy(Path(__file__).resolve().parent.parent / "visitplan" / "profiles" /
+    shutil.copy(Path(__file__).resolve().parent.parent / "visitplan" / "rules" / "packs" /
                 "korean.yaml", brand / "korean.yaml")
     config = site["visits"] / "visitplan.yaml"
     config.write_text(site["config"].read_text() + "profiles: brand/profiles\n",

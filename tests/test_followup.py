@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from visitplan import mail
+from visitplan.mail import smtp as mail
 from visitplan.api import Session
 from visitplan.errors import InputError, ValidationFailed
-from visitplan.followup import build_followup, write_followup
+from visitplan.mail.followup import build_followup, write_followup
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "followup"
@@ -336,7 +336,7 @@ def test_html_escapes_what_the_visit_says(folder):
 
 
 def test_english_fills_a_gap_in_the_guests_language(folder, monkeypatch):
-    from visitplan.i18n import strings
+    from visitplan.text.i18n import strings
 
     monkeypatch.delitem(strings()["mail.call_offer"], "ko")
     s = session(folder)

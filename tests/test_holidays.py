@@ -11,9 +11,9 @@ from hijridate import Gregorian, Hijri
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visitplan import advice
-from visitplan.holidays_check import hijri_spans, holiday_spans
-from visitplan.model import load_visit
+from visitplan.rules import advice
+from visitplan.rules.holidays_check import hijri_spans, holiday_spans
+from visitplan.visit.model import load_visit
 
 YEARS = (2026, 2027, 2028)
 DAY = dt.timedelta(days=1)
@@ -206,7 +206,7 @@ def test_a_quiet_week_gives_no_holiday_warning(tmp_path):
 
 
 def test_a_country_the_package_does_not_know_gives_no_warning(tmp_path):
-    from visitplan.fields import country_codes
+    from visitplan.visit.fields import country_codes
 
     unknown = sorted(c for c in country_codes() if c not in
                      holidays.list_supported_countries())

@@ -60,7 +60,7 @@ def elsewhere(tmp_path):
 
 def test_the_package_comes_from_the_environment(installed, elsewhere):
     result = sh(installed, installed["python"], "-c",
-                "import visitplan, visitplan.resources as r; print(visitplan.__file__); "
+                "import visitplan, visitplan.documents.resources as r; print(visitplan.__file__); "
                 "print(r.templates_dir())", cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     package_file, templates = result.stdout.splitlines()
@@ -68,9 +68,9 @@ def test_the_package_comes_from_the_environment(installed, elsewhere):
     assert Path(templates) == installed["purelib"] / "visitplan" / "templates"
     package = installed["purelib"] / "visitplan"
     assert (package / "templates" / "visit.yaml.j2").is_file()
-    assert {p.name for p in (package / "profiles").glob("*.yaml")} >= {
+    assert {p.name for p in (package / "rules" / "packs").glob("*.yaml")} >= {
         "standard.yaml", "foreign-trade.yaml", "vip.yaml", "korean.yaml", "halal.yaml"}
-    assert (package / "locales" / "common.yaml").is_file()
+    assert (package / "text" / "locales" / "common.yaml").is_file()
 
 
 def test_version_and_help_from_any_folder(installed, elsewhere):

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from visitplan.errors import ValidationFailed
-from visitplan.loader import MAX_BYTES, MapNode, Scalar, SeqNode, load_file, load_text
+from visitplan.visit.loader import MAX_BYTES, MapNode, Scalar, SeqNode, load_file, load_text
 
 
 def problems_of(text: str, label: str = "v.yaml") -> list[str]:

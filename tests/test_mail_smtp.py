@@ -20,9 +20,9 @@ import pytest
 from PIL import Image
 
 from mail_helpers import PASSWORD, USER, Mailbox, Server, TestCA, free_port
-from visitplan import mail
+from visitplan.mail import smtp as mail
 from visitplan.errors import InputError, SendError
-from visitplan.state import State
+from visitplan.cron.state import State
 
 REPO = Path(__file__).resolve().parent.parent
 SENDER = "Brightway Visits <visits@brightway.example>"
@@ -354,7 +354,7 @@ def test_overlapping_senders_deliver_once(site, tmp_path):
     """Two runs sending the same message at the same moment (cron and a person) take turns:
     the second finds it sent, not a leftover to resend."""
     from visitplan.api import Session
-    from visitplan.followup import send_followup
+    from visitplan.mail.followup import send_followup
 
     mailbox = Mailbox()
     mailbox.delay = 0.5
@@ -408,7 +408,7 @@ def test_crlf_in_a_guest_name_in_the_visit_file_is_refused(run, site):
 def test_crlf_reaching_a_header_from_a_built_visit_is_refused_before_sending(
         site, field, value, shown):
     from visitplan.api import Session
-    from visitplan.followup import send_followup
+    from visitplan.mail.followup import send_followup
 
     with Server() as box:
         site.configure(box.port)

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from visitplan.config import Config
+from visitplan.visit.config import Config
 from visitplan.errors import ValidationFailed
-from visitplan.model import load_visit
-from visitplan.profiles import load_registry
+from visitplan.visit.model import load_visit
+from visitplan.rules.engine import load_registry
 
 BASE = """\
 title: Test visit

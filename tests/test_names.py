@@ -1,4 +1,4 @@
-"""Tests for visitplan.names. All expected values are written by hand."""
+"""Tests for visitplan.rules.names. All expected values are written by hand."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from visitplan.names import address, romanize, script_of, split_name
+from visitplan.rules.names import address, romanize, script_of, split_name
 
 # --------------------------------------------------------------------------- romanize: Korean
 
@@ -204,7 +204,7 @@ def test_romanize_nothing_to_derive(name):
 
 def test_pypinyin_is_imported_lazily():
     code = (
-        "import sys, visitplan.names as n; "
+        "import sys, visitplan.rules.names as n; "
         "assert 'pypinyin' not in sys.modules; "
         "n.romanize('김민준'); n.split_name('王建国'); "
         "assert 'pypinyin' not in sys.modules; "

@@ -1,4 +1,4 @@
-"""visitplan.pdf: the guarded URL fetcher, WeasyPrint's logged failures as RenderError, and
+"""visitplan.documents.pdf: the guarded URL fetcher, WeasyPrint's logged failures as RenderError, and
 the face each language is drawn in."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from visitplan.errors import RenderError
-from visitplan.pdf import AssetPolicy, lang_of, policy, render_pdf
-from visitplan.resources import templates_dir
+from visitplan.documents.pdf import AssetPolicy, lang_of, policy, render_pdf
+from visitplan.documents.resources import templates_dir
 
 FONTS_CSS = '<link rel="stylesheet" href="css/fonts.css">'
 
@@ -212,7 +212,7 @@ def pdf_words(pdf: bytes) -> str:
 
 
 def test_a_worker_started_early_renders_the_second_document():
-    from visitplan.pdf import Worker, render_pdfs
+    from visitplan.documents.pdf import Worker, render_pdfs
 
     worker = Worker.start()
     audit: list = []
@@ -226,7 +226,7 @@ def test_a_worker_started_early_renders_the_second_document():
 
 
 def test_a_refusal_in_the_worker_comes_back_as_render_error_with_its_policy():
-    from visitplan.pdf import Worker, render_pdfs
+    from visitplan.documents.pdf import Worker, render_pdfs
 
     audit: list = []
     with pytest.raises(RenderError, match="/etc/passwd"):
@@ -236,7 +236,7 @@ def test_a_refusal_in_the_worker_comes_back_as_render_error_with_its_policy():
 
 
 def test_a_worker_given_nothing_leaves_when_closed():
-    from visitplan.pdf import Worker
+    from visitplan.documents.pdf import Worker
 
     with Worker.start() as worker:
         pid = worker.pid
@@ -245,7 +245,7 @@ def test_a_worker_given_nothing_leaves_when_closed():
 
 
 def test_one_document_or_no_fork_renders_here(monkeypatch):
-    import visitplan.pdf as pdf
+    import visitplan.documents.pdf as pdf
 
     monkeypatch.setattr(pdf, "can_fork", lambda: False)
     monkeypatch.setattr(pdf.Worker, "start", classmethod(lambda cls: pytest.fail("forked")))

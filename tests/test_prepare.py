@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-import visitplan.pdf
+import visitplan.documents.pdf
 from visitplan.api import Session
-from visitplan.documents import checklist_context, itinerary_context, md_escape, prepare
+from visitplan.documents.build import checklist_context, itinerary_context, md_escape, prepare
 from visitplan.errors import RenderError
-from visitplan.resources import templates_dir
+from visitplan.documents.resources import templates_dir
 
 from prepare_helpers import check_golden
 
@@ -156,7 +156,7 @@ def test_the_home_day_is_shown_when_it_differs(session, tmp_path):
 def test_contact_qr_carries_the_contact_as_a_vcard(session, examples_dir):
     import segno
 
-    from visitplan.documents import contact_qr
+    from visitplan.documents.build import contact_qr
 
     uri = contact_qr(load(session, examples_dir, "hanbit-korean.yaml"))
     assert uri.startswith("data:image/png;base64,")
@@ -217,7 +217,7 @@ def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
 
 
 def test_seasonal_notes_from_advice_reach_the_brief(session, examples_dir):
-    from visitplan import advice
+    from visitplan.rules import advice
 
     if not hasattr(advice, "extra_notes"):
         pytest.skip("visitplan.advice.extra_notes is not there yet")
@@ -282,10 +282,10 @@ def test_checklist_pdf_text_tasks_dates_and_marks(hanbit_pdfs, session, examples
 def test_built_in_templates_render_without_a_single_weasyprint_warning(session,
                                                                        examples_dir,
                                                                        monkeypatch, tmp_path):
-    real = visitplan.pdf.render_pdf
+    real = visitplan.documents.pdf.render_pdf
     # strict: any WeasyPrint warning (unsupported CSS and the like) fails the render; the
     # patched function is what forked children run too
-    monkeypatch.setattr(visitplan.pdf, "render_pdf",
+    monkeypatch.setattr(visitplan.documents.pdf, "render_pdf",
                         lambda html, **kw: real(html, **{**kw, "strict": True}))
     for example in ("sakura-vip.yaml", "alnoor-halal.yaml"):
         visit = load(session, examples_dir, example)
@@ -387,14 +387,14 @@ def test_a_missing_logo_fails_with_exit_1_and_leaves_previous_outputs(run, examp
 
 
 def test_a_failed_render_writes_nothing(session, examples_dir, tmp_path, monkeypatch):
-    real = visitplan.pdf.render_pdf
+    real = visitplan.documents.pdf.render_pdf
 
     def checklist_fails(html, **kw):
         if "checklist" in html[:2000]:
             raise RenderError("the checklist could not be rendered")
         return real(html, **kw)
 
-    monkeypatch.setattr(visitplan.pdf, "render_pdf", checklist_fails)
+    monkeypatch.setattr(visitplan.documents.pdf, "render_pdf", checklist_fails)
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     out = tmp_path / "out"
     with pytest.raises(RenderError, match="the checklist could not be rendered"):
@@ -459,7 +459,7 @@ def test_prepare_command_warns_first_then_writes(run, examples_dir, tmp_path):
 @pytest.mark.parametrize("fmt", ["pdf", "md"])
 def test_while_rendering_runs_before_anything_is_written(session, examples_dir, tmp_path,
                                                          fmt):
-    from visitplan.pdf import start_worker
+    from visitplan.documents.pdf import start_worker
 
     visit = load(session, examples_dir, "sakura-vip.yaml")
     out = tmp_path / "out"

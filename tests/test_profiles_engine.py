@@ -12,11 +12,11 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from visitplan.config import Config
+from visitplan.visit.config import Config
 from visitplan.errors import ValidationFailed
-from visitplan.fields import LANGUAGES
-from visitplan.model import load_visit
-from visitplan.profiles import (BUILTIN_ORDER, due_at, holds, load_registry, parse_offset,
+from visitplan.visit.fields import LANGUAGES
+from visitplan.visit.model import load_visit
+from visitplan.rules.engine import (BUILTIN_ORDER, due_at, holds, load_registry, parse_offset,
                                 plan)
 
 UTC = dt.timezone.utc

@@ -7,10 +7,10 @@ import json
 import jsonschema
 import pytest
 
-from visitplan.fields import Country, Email, check_diet, check_timezone
-from visitplan.loader import load_file, load_text
-from visitplan.model import json_schema
-from visitplan.schema import (Bool, Check, Context, Date, DateTime, Enum, Int, Invalid, List,
+from visitplan.visit.fields import Country, Email, check_diet, check_timezone
+from visitplan.visit.loader import load_file, load_text
+from visitplan.visit.model import json_schema
+from visitplan.visit.schema import (Bool, Check, Context, Date, DateTime, Enum, Int, Invalid, List,
                               Obj, Str, did_you_mean)
 
 

@@ -201,7 +201,7 @@ def hostile(tmp_path):
 def test_hostile_names_print_as_text_and_load_nothing(hostile, tmp_path):
     from pypdf import PdfReader
 
-    from visitplan import signs
+    from visitplan.documents import sign as signs
     from visitplan.api import Session
 
     visit = Session.open(None).load_visit(hostile)
@@ -295,7 +295,7 @@ def test_quiet_prints_nothing_and_default_output_folder(run, hanbit, isolated_en
 
 
 def test_api_returns_both_paths_and_rejects_an_unknown_size(hanbit, tmp_path):
-    from visitplan import signs
+    from visitplan.documents import sign as signs
     from visitplan.api import Session
     from visitplan.errors import InputError
 

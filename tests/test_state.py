@@ -11,7 +11,7 @@ import time
 import pytest
 
 from visitplan.errors import StateError
-from visitplan.state import MIGRATIONS, State, exclusive
+from visitplan.cron.state import MIGRATIONS, State, exclusive
 
 
 def test_a_new_store_is_at_the_latest_schema(tmp_path):
@@ -68,7 +68,7 @@ def test_the_lock_is_exclusive_and_freed_when_its_holder_is_killed(tmp_path):
     path = tmp_path / "s.sqlite3"
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\n"
-        "from visitplan.state import exclusive\n"
+        "from visitplan.cron.state import exclusive\n"
         f"with exclusive({str(path)!r}) as got:\n"
         "    print(got, flush=True)\n"
         "    time.sleep(60)\n")], stdout=subprocess.PIPE, text=True,

@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visitplan.config import Config, load_config
+from visitplan.visit.config import Config, load_config
 from visitplan.errors import InputError, Problem, ValidationFailed
 
 
@@ -27,19 +27,19 @@ class Session:
     @property
     def registry(self):
         if self._registry is None:
-            from visitplan.profiles import load_registry
+            from visitplan.rules.engine import load_registry
 
             self._registry = load_registry(self.profiles_dir)
         return self._registry
 
     def load_visit(self, path: Path | str):
-        from visitplan.model import load_visit
+        from visitplan.visit.model import load_visit
 
         return load_visit(Path(path), self.config, set(self.registry))
 
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""
-        from visitplan.profiles import plan
+        from visitplan.rules.engine import plan
 
         key = (visit.id, visit.source_hash, str(visit.path))
         if key not in self._plans:
@@ -77,7 +77,7 @@ def check(session: Session, paths: list[Path], today: dt.date | None = None) -> 
 
 def advise(session: Session, visit, today: dt.date | None = None) -> list[Problem]:
     """Warnings about what a host would forget (holidays, late planning, schedule sense)."""
-    from visitplan import advice
+    from visitplan.rules import advice
 
     return advice.advise(visit, session.plan(visit), session.today(today), session.config)
 
@@ -121,7 +121,7 @@ def visit_files(paths: list[Path], session: Session | None = None,
 def _schema_text() -> str:
     import json
 
-    from visitplan.model import json_schema
+    from visitplan.visit.model import json_schema
 
     return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
@@ -132,11 +132,11 @@ def schema_json() -> str:
 
 def new_visit(profiles: list[str], session: Session, today: dt.date | None = None) -> str:
     """The text of a commented visit file for the given profiles."""
-    from visitplan.render import plain_environment
+    from visitplan.documents.render import plain_environment
 
     unknown = [p for p in profiles if p not in session.registry]
     if unknown:
-        from visitplan.schema import did_you_mean
+        from visitplan.visit.schema import did_you_mean
 
         raise InputError(f"--profile: unknown profile '{unknown[0]}'"
                          + did_you_mean(unknown[0], list(session.registry))
@@ -148,7 +148,7 @@ def new_visit(profiles: list[str], session: Session, today: dt.date | None = Non
 
 def write_new(path: Path, text: str, force: bool = False) -> list[Path]:
     """Write a new visit file and the JSON Schema beside it (for editors)."""
-    from visitplan.output import atomic_write
+    from visitplan.documents.output import atomic_write
 
     if path.exists() and not force:
         raise InputError(f"{path}: already exists; choose another name or pass --force")

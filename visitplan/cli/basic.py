@@ -99,8 +99,8 @@ def profiles_command(ctx, name, lang, as_json, config_file):
       visitplan profiles korean --lang zh
     """
     from visitplan.errors import InputError
-    from visitplan.i18n import lead_time, t
-    from visitplan.schema import did_you_mean
+    from visitplan.text.i18n import lead_time, t
+    from visitplan.visit.schema import did_you_mean
 
     s = session(ctx, config_file)
     lang = lang or s.config.staff_language or "en"
@@ -135,7 +135,7 @@ def profiles_command(ctx, name, lang, as_json, config_file):
         out.append(pack.summary[lang])
     if pack.source:
         out.append(f"{t('label.source', lang)}: {pack.source}")
-    from visitplan.profiles import describe
+    from visitplan.rules.engine import describe
 
     conditions = " | ".join(describe(c) for c in pack.applies_when)
     out.append(f"{t('label.applies_when', lang)}: "
@@ -157,8 +157,8 @@ def profiles_command(ctx, name, lang, as_json, config_file):
 
 
 def _condition(when, lang):
-    from visitplan.i18n import t
-    from visitplan.profiles import describe
+    from visitplan.text.i18n import t
+    from visitplan.rules.engine import describe
 
     if not when:
         return ""
@@ -181,6 +181,6 @@ def schema_command(output):
     if output is None:
         click.echo(text, nl=False)
     else:
-        from visitplan.output import atomic_write
+        from visitplan.documents.output import atomic_write
 
         atomic_write({output: text.encode()})

@@ -27,8 +27,8 @@ def due_command(ctx, folders, date, lang, as_json, config_file):
     Example:
       visitplan due /srv/visits --date 2026-12-03
     """
-    from visitplan import cron
-    from visitplan.state import State
+    from visitplan.cron import run as cron
+    from visitplan.cron.state import State
 
     s = session(ctx, config_file)
     day = s.today(date)
@@ -49,7 +49,7 @@ def due_command(ctx, folders, date, lang, as_json, config_file):
         lang = lang or s.config.staff_language or items[0].staff_language
         click.echo(cron.due_text(items, day, lang, s.config), nl=False)
     elif not quiet(ctx):
-        from visitplan.i18n import t
+        from visitplan.text.i18n import t
 
         click.echo(t("cron.nothing", lang or s.config.staff_language or "en",
                      day=day.isoformat()))
@@ -72,7 +72,7 @@ def done_command(ctx, visit, tasks, undo, config_file):
     Example:
       visitplan done visits/hanbit.yaml ft-admin-pickup-sign std-day-before-call
     """
-    from visitplan import cron
+    from visitplan.cron import run as cron
 
     s = session(ctx, config_file)
     changed = cron.tick(s, visit, list(tasks), undo=undo)
@@ -102,7 +102,7 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
     Example (crontab):
       30 7 * * * visitplan --config /srv/visits/visitplan.yaml run /srv/visits --send
     """
-    from visitplan import cron
+    from visitplan.cron import run as cron
 
     s = session(ctx, config_file)
     day = s.today(date)

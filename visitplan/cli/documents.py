@@ -45,8 +45,8 @@ def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file)
     import contextlib
 
     from visitplan import api
-    from visitplan.documents import prepare
-    from visitplan.pdf import start_worker
+    from visitplan.documents.build import prepare
+    from visitplan.documents.pdf import start_worker
 
     # the PDF renderer starts now, so WeasyPrint loads on the other core while this
     # process reads the visit, plans and fills the templates; the warnings are worked out
@@ -81,7 +81,7 @@ def _ticks(s, visit_id: str) -> dict:
     path = s.config.state_path
     if not path.is_file():
         return {}
-    from visitplan.state import State
+    from visitplan.cron.state import State
 
     with State(path) as state:
         return state.ticks(visit_id)
@@ -116,7 +116,7 @@ def export_command(ctx, folder, force):
     Example:
       visitplan templates export brand/templates
     """
-    from visitplan.documents import export_templates
+    from visitplan.documents.build import export_templates
 
     written = export_templates(folder, force=force)
     if not quiet(ctx):

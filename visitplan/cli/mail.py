@@ -41,8 +41,8 @@ def followup_command(ctx, visit, output, send, force, config_file):
       visitplan followup visits/hanbit.yaml
       visitplan followup visits/hanbit.yaml --send
     """
-    from visitplan.followup import send_followup, write_followup
-    from visitplan.state import State
+    from visitplan.mail.followup import send_followup, write_followup
+    from visitplan.cron.state import State
 
     if force and not send:
         raise click.UsageError("--force only applies together with --send")

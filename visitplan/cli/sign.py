@@ -40,8 +40,8 @@ def sign_command(ctx, visit, output, size, group, templates, config_file):
     """
     import contextlib
 
-    from visitplan import signs
-    from visitplan.pdf import start_worker
+    from visitplan.documents import sign as signs
+    from visitplan.documents.pdf import start_worker
 
     # the sign's renderer starts now, so WeasyPrint loads on the other core while this
     # process reads the visit and lays the sign out

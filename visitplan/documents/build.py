@@ -11,11 +11,11 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from visitplan.dates import (date_range, format_date, format_datetime, format_time,
+from visitplan.text.dates import (date_range, format_date, format_datetime, format_time,
                              home_name, home_zone, parse_timestamp)
 from visitplan.errors import InputError, RenderError
-from visitplan.i18n import t
-from visitplan.pdf import lang_of
+from visitplan.text.i18n import t
+from visitplan.documents.pdf import lang_of
 
 FORMATS = ("pdf", "html", "md")
 PLACE_GROUPS = (("pickup", ("pickup",)), ("company", ("company", "showroom")),
@@ -67,7 +67,7 @@ class Phrase:
 
 
 def pattern(key: str, lang: str) -> str:
-    from visitplan.i18n import strings
+    from visitplan.text.i18n import strings
 
     texts = strings()[key]
     return texts.get(lang) or texts["en"]
@@ -244,7 +244,7 @@ def contact_qr(visit) -> str:
     import segno
     import segno.helpers
 
-    from visitplan.names import split_name
+    from visitplan.rules.names import split_name
 
     contact, host = visit.host.contact, visit.host
     latin = contact.name_latin or contact.name
@@ -333,8 +333,8 @@ def diet_label(diet: str, lang: str) -> str:
 
 
 def _extra_notes(visit, plan, today: dt.date, lang: str) -> list[dict]:
-    """Seasonal notes from visitplan.advice (Ramadan and the like), when it offers them."""
-    from visitplan import advice
+    """Seasonal notes from visitplan.rules.advice (Ramadan and the like), when it offers them."""
+    from visitplan.rules import advice
 
     extra = getattr(advice, "extra_notes", None)
     if extra is None:
@@ -364,8 +364,8 @@ def _task(task, plan, lang: str, late: set, ticks: dict) -> dict:
 
 
 def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> dict:
-    from visitplan.advice import late_tasks
-    from visitplan.config import DEPARTMENTS
+    from visitplan.rules.advice import late_tasks
+    from visitplan.visit.config import DEPARTMENTS
 
     late = {task.id for task in late_tasks(plan, today)}
     groups = []
@@ -415,7 +415,7 @@ def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> di
 
 
 def _topic_order() -> tuple:
-    from visitplan.profiles import TOPICS
+    from visitplan.rules.engine import TOPICS
 
     return TOPICS
 
@@ -423,7 +423,7 @@ def _topic_order() -> tuple:
 def _country(code: str, lang: str) -> str:
     from babel import Locale
 
-    from visitplan.dates import _locale
+    from visitplan.text.dates import _locale
 
     return Locale.parse(_locale(lang)).territories.get(code, code)
 
@@ -434,8 +434,8 @@ def _environment(kind: str, user_dir: Path | None, lang: str, inline_css: bool):
     import jinja2
     from markupsafe import Markup
 
-    from visitplan.render import html_environment, plain_environment
-    from visitplan.resources import templates_dir
+    from visitplan.documents.render import html_environment, plain_environment
+    from visitplan.documents.resources import templates_dir
 
     def tr(key, **values):
         return Phrase(key, lang, **values)
@@ -537,12 +537,12 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
     both documents' language; `templates` overrides the configuration's templates folder.
     `dtstamp` fixes the calendar's DTSTAMP, `timings` receives seconds per phase, `audit`
     the asset policy of each PDF (what it asked for, what was refused). `worker`, a
-    visitplan.pdf.Worker started before loading the visit, renders the PDFs;
+    visitplan.documents.pdf.Worker started before loading the visit, renders the PDFs;
     `while_rendering` (no arguments) is called while they render, before anything is
     written (the command prints the visit's warnings then).
     Returns the paths written."""
-    from visitplan.calendar import build_ics
-    from visitplan.output import atomic_write
+    from visitplan.documents.calendar import build_ics
+    from visitplan.documents.output import atomic_write
 
     if fmt not in FORMATS:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
@@ -566,8 +566,8 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
     ics = build_ics(visit, guest_lang, dtstamp=dtstamp)
     _tick(timings, "calendar", started)
     if fmt == "pdf":
-        from visitplan.pdf import render_pdfs
-        from visitplan.resources import templates_dir
+        from visitplan.documents.pdf import render_pdfs
+        from visitplan.documents.resources import templates_dir
 
         started = time.perf_counter()
         documents = render_pdfs(sources, base_dir=templates_dir(),
@@ -590,8 +590,8 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
 def export_templates(folder: Path, force: bool = False) -> list[Path]:
     """Copy every built-in template (with css/ and assets/) into `folder`, all or none.
     Raises InputError when a file there already exists, unless `force`."""
-    from visitplan.output import atomic_write
-    from visitplan.resources import templates_dir
+    from visitplan.documents.output import atomic_write
+    from visitplan.documents.resources import templates_dir
 
     source = templates_dir()
     files = {}

@@ -38,7 +38,7 @@ def lang_of(text: str | None, country: str | None = None) -> str | None:
     kana → ja. None for Latin and everything else (the element inherits the page's)."""
     if not text:
         return None
-    from visitplan.names import script_of
+    from visitplan.rules.names import script_of
 
     script = script_of(text)
     if script == "hangul":

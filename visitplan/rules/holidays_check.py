@@ -160,7 +160,7 @@ def _pair(en_names: list[str], local_names: list[str], alone=None) -> list[Name]
 def _periods(country: str, table: dict, lang: str) -> dict[dt.date, tuple[Name, tuple]]:
     """The days of the periods the package lists only in part: our name for the period and
     the package's names it stands for."""
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     filled = {}
     for where, anchor, first, last, key, absorbs in PERIODS:

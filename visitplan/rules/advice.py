@@ -52,7 +52,7 @@ def advise(visit, plan, today: dt.date, config, lang: str = "en",
 
 
 def _t(key, lang, **values):
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     return t(key, lang, **values)
 
@@ -95,7 +95,7 @@ def derived_name_latin(name: str, country: str) -> str | None:
     the usual surname spellings) for Hangul, Hanyu Pinyin for Chinese characters unless
     the guest comes from a place whose passports spell such names otherwise. None when
     no spelling can be derived."""
-    from visitplan.names import romanize, script_of
+    from visitplan.rules.names import romanize, script_of
 
     script = script_of(name)
     if script == "hangul" or (script == "han" and country not in NOT_PINYIN):
@@ -104,7 +104,7 @@ def derived_name_latin(name: str, country: str) -> str | None:
 
 
 def name_warnings(visit, lang: str = "en") -> list[Problem]:
-    from visitplan.names import script_of
+    from visitplan.rules.names import script_of
 
     found = []
     for guest in visit.guests:
@@ -179,7 +179,7 @@ def schedule_warnings(visit, config=None, lang: str = "en") -> list[Problem]:
 
 
 def nights(visit) -> int:
-    from visitplan.holidays_check import stay_days
+    from visitplan.rules.holidays_check import stay_days
 
     first, last = stay_days(visit)
     return (last - first).days
@@ -215,7 +215,7 @@ def _holiday_name(names, lang: str) -> str:
 def holiday_warnings(visit, lang: str = "en") -> list[Problem]:
     """Public holidays of the host's country and of each guest's country on the days of
     the stay, named in the staff language where the `holidays` package can."""
-    from visitplan.holidays_check import holiday_spans, stay_days
+    from visitplan.rules.holidays_check import holiday_spans, stay_days
 
     first, last = stay_days(visit)
     host = visit.host.country
@@ -245,7 +245,7 @@ def _guest_label(guest) -> str:
 def islamic_calendar_warnings(visit, lang: str = "en") -> list[Problem]:
     """For guests who eat halal: the stay in Ramadan, meals in its daylight hours, and an
     Eid their own country's calendar does not already give a holiday warning for."""
-    from visitplan.holidays_check import hijri_spans, holiday_spans, stay_days
+    from visitplan.rules.holidays_check import hijri_spans, holiday_spans, stay_days
 
     halal = halal_guests(visit)
     if not halal:
@@ -287,13 +287,13 @@ def _ramadan(visit, span, first, last, halal, lang) -> list[Problem]:
 
 def extra_notes(visit, today: dt.date | None = None) -> list:
     """Notes for the staff brief that depend on the visit's dates, as
-    visitplan.profiles.Note objects of the `halal` profile: when guests who eat halal come
+    visitplan.rules.engine.Note objects of the `halal` profile: when guests who eat halal come
     during Ramadan, one on meals (iftar, suhoor, not eating in front of them) and one on
     prayer and the day's rhythm. `today` is accepted so callers can pass the day they plan
     with; the notes depend only on the visit's dates."""
-    from visitplan.fields import LANGUAGES
-    from visitplan.holidays_check import hijri_spans, stay_days
-    from visitplan.profiles import Note
+    from visitplan.visit.fields import LANGUAGES
+    from visitplan.rules.holidays_check import hijri_spans, stay_days
+    from visitplan.rules.engine import Note
 
     if not halal_guests(visit):
         return []
@@ -323,7 +323,7 @@ def ticked_tasks(visit, config) -> set[str]:
     path = getattr(config, "state_path", None) if config is not None else None
     if path is None or not Path(path).is_file():
         return set()
-    from visitplan.state import State
+    from visitplan.cron.state import State
 
     with State(Path(path)) as state:
         return set(state.ticks(visit.id))

@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visitplan.config import DEPARTMENTS
+from visitplan.visit.config import DEPARTMENTS
 from visitplan.errors import Problem, ValidationFailed
-from visitplan.fields import DIETS, LANGUAGES, check_country
-from visitplan.loader import load_file
-from visitplan.model import SCHEDULE_KINDS, TRAVEL_MODES, Guest, Visit
-from visitplan.schema import (Check, Context, Enum, Invalid, List, Obj, Str,
+from visitplan.visit.fields import DIETS, LANGUAGES, check_country
+from visitplan.visit.loader import load_file
+from visitplan.visit.model import SCHEDULE_KINDS, TRAVEL_MODES, Guest, Visit
+from visitplan.visit.schema import (Check, Context, Enum, Invalid, List, Obj, Str,
                               did_you_mean)
 
-BUILTIN_DIR = Path(__file__).parent
+BUILTIN_DIR = Path(__file__).parent / "packs"
 BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "korean", "halal")
 PLACES = ("pickup", "company", "showroom", "factory", "followup")
 ANCHORS = ("arrival", "on-site", "departure") + SCHEDULE_KINDS

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable
 
 from visitplan.errors import Problem
-from visitplan.loader import MapNode, Scalar, SeqNode, position
+from visitplan.visit.loader import MapNode, Scalar, SeqNode, position
 
 
 @dataclass

@@ -142,7 +142,7 @@ def address(display_name: str | None, addr_spec: str, what: str):
     naming `what`, the field the value came from)."""
     from email.headerregistry import Address
 
-    from visitplan.fields import check_email
+    from visitplan.visit.fields import check_email
 
     for value in (display_name or "", addr_spec or ""):
         if _CONTROL.search(value):
@@ -194,7 +194,7 @@ def check_message(msg: EmailMessage) -> list[str]:
 def _addresses(name: str, value) -> list[str]:
     from email import policy
 
-    from visitplan.fields import check_email
+    from visitplan.visit.fields import check_email
 
     header = value if hasattr(value, "addresses") else \
         policy.default.header_factory(name, str(value))

@@ -27,12 +27,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from visitplan.errors import InputError, ValidationFailed
-from visitplan.mail import MAX_MESSAGE_BYTES, DeliveryResult
+from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
 
 FILENAME = "followup.eml"
 PHOTO_LONG_SIDE = 1600
 JPEG_QUALITY = 85
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "ko": "ko_KR", "en": "en_GB"}   # as visitplan.dates
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "ko": "ko_KR", "en": "en_GB"}   # as visitplan.text.dates
 
 
 @dataclass
@@ -53,8 +53,8 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
     ValidationFailed for a photo that cannot be read or a message too big to send."""
     from email.utils import format_datetime
 
-    from visitplan import mail
-    from visitplan.i18n import t
+    from visitplan.mail import smtp as mail
+    from visitplan.text.i18n import t
 
     if visit.minutes is None:
         raise InputError(f"{visit.label}: minutes: the visit has no `minutes:` section; the "
@@ -106,7 +106,7 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
 
 def write_followup(session, visit, output_dir: Path, now: dt.datetime | None = None) -> Path:
     """Write the follow-up as `followup.eml` in output_dir (all or nothing)."""
-    from visitplan.output import atomic_write
+    from visitplan.documents.output import atomic_write
 
     msg = build_followup(session, visit, now)
     path = Path(output_dir) / FILENAME
@@ -121,8 +121,8 @@ def send_followup(session, visit, state, force: bool = False, now: dt.datetime |
     A "sending" mark left by a run that died is resolved by sending again with the same
     Message-ID. When output_dir is given and the message was sent now, the copy that was
     sent is written there as followup.eml."""
-    from visitplan import mail
-    from visitplan.output import atomic_write
+    from visitplan.mail import smtp as mail
+    from visitplan.documents.output import atomic_write
 
     msg = build_followup(session, visit, now)
     result = mail.deliver(msg, session.config, state, kind="followup", visit=visit.id,
@@ -143,7 +143,7 @@ def _at(visit, dotted: str) -> str:
 
 def _plain(value: str, where: str, header: str) -> str:
     """Refuse a value with a line break (or another control character) for a header."""
-    from visitplan.mail import _CONTROL
+    from visitplan.mail.smtp import _CONTROL
 
     if _CONTROL.search(value):
         raise InputError(f"{where}: {value!r} contains a line break, which may not reach the "
@@ -156,7 +156,7 @@ def _set(msg, name, value, where):
 
 
 def _contact_sender(visit):
-    from visitplan import mail
+    from visitplan.mail import smtp as mail
 
     contact = visit.host.contact
     if not contact.email:
@@ -169,7 +169,7 @@ def _contact_sender(visit):
 def _recipients(visit):
     """The To addresses, with the guest's name as display name where the address is a
     guest's."""
-    from visitplan import mail
+    from visitplan.mail import smtp as mail
 
     if not visit.followup.to:
         raise InputError(f"{visit.label}: followup.to: nobody to send the follow-up to; give "
@@ -192,8 +192,8 @@ def _recipients(visit):
 def _context(session, visit, photos, company) -> dict:
     from babel.dates import format_date, format_interval
 
-    from visitplan.dates import format_date as document_date
-    from visitplan.i18n import t
+    from visitplan.text.dates import format_date as document_date
+    from visitplan.text.i18n import t
 
     lang, m = visit.language, visit.minutes
     steps = []
@@ -238,8 +238,8 @@ def _render(session, context) -> tuple[str, str]:
     import jinja2
 
     from visitplan.errors import RenderError
-    from visitplan.i18n import t
-    from visitplan.render import html_environment, plain_environment
+    from visitplan.text.i18n import t
+    from visitplan.documents.render import html_environment, plain_environment
 
     lang = context["lang"]
 
@@ -262,7 +262,7 @@ def _render(session, context) -> tuple[str, str]:
 def _greeted(visit) -> list[str]:
     """How each guest the mail is addressed to is greeted (the senior guests first); all
     guests when none of them is among the recipients."""
-    from visitplan.names import address
+    from visitplan.rules.names import address
 
     to = {a.lower() for a in visit.followup.to}
     guests = [g for g in visit.guests if g.email and g.email.lower() in to] or visit.guests
@@ -272,7 +272,7 @@ def _greeted(visit) -> list[str]:
 
 
 def _join(names: list[str], lang: str) -> str:
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     if len(names) == 1:
         return names[0]
@@ -315,7 +315,7 @@ def _photo(visit, index: int, path: Path, msg_id: str) -> Photo:
     orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    from visitplan.mail import content_id
+    from visitplan.mail.smtp import content_id
 
     label = path.relative_to(visit.folder.resolve()).as_posix() \
         if path.is_relative_to(visit.folder.resolve()) else path.name

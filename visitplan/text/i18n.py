@@ -1,4 +1,4 @@
-"""Wording in zh, en and ko, from the YAML files in visitplan/locales/ (English fills gaps).
+"""Wording in zh, en and ko, from the YAML files in visitplan/text/locales/ (English fills gaps).
 
 Every file there maps a key to its text in each language; a key may be defined in one file
 only. `t("lead.before", "zh", amount=..., anchor=...)` formats with str.format.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from visitplan.loader import SAFE_LOADER
+from visitplan.visit.loader import SAFE_LOADER
 
 LOCALES = Path(__file__).parent / "locales"
 

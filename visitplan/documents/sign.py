@@ -187,7 +187,7 @@ class Fitter:
         """`text` on one line at the largest size up to `max_size` that fits `width`. With
         `two_lines_below`, a text that would print smaller than that on one line is split at
         the space that balances two lines best, if that prints it larger."""
-        from visitplan.pdf import lang_of
+        from visitplan.documents.pdf import lang_of
 
         lang = lang or lang_of(text, country) or self.doc_lang
         face = self.fonts.face(lang, bold)
@@ -226,7 +226,7 @@ def latin_name(guest) -> str | None:
     """The Latin line under a guest's name: for a name in Hangul or Chinese characters the
     surname first and in capitals ("KIM Minjun"), as on a passport; otherwise as written.
     None when there is no Latin name or it repeats the name."""
-    from visitplan.names import script_of, split_name
+    from visitplan.rules.names import script_of, split_name
 
     latin = " ".join((guest.name_latin or "").split())
     if not latin or latin == " ".join(guest.name.split()):
@@ -367,7 +367,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
         if companies:
             big = " / ".join(companies)
         else:
-            from visitplan.i18n import t
+            from visitplan.text.i18n import t
 
             names = t("sign.list_join", lang).join(country_name(c, lang)
                                                   for c in _countries(visit))
@@ -402,7 +402,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
 
 
 def _welcome_word(lang: str) -> str:
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     return t("sign.welcome", lang)
 
@@ -438,7 +438,7 @@ SCREEN_W, SCREEN_H = 100.0, 56.25
 
 def welcome_layout(visit, fit: Fitter, logo: Path | None = None) -> dict:
     """Every text of the welcome screen with its size in hundredths of the screen width."""
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     pad_x, pad_y = 4.0, 2.8
     inner = SCREEN_W - 2 * pad_x
@@ -489,7 +489,7 @@ def welcome_layout(visit, fit: Fitter, logo: Path | None = None) -> dict:
 def _environment(user_dir: Path | None):
     """One Jinja2 environment per templates folder, shared by the sign and the screen (and
     by every visit a `run` signs), so each template is compiled once."""
-    from visitplan.render import html_environment
+    from visitplan.documents.render import html_environment
 
     env = html_environment(user_dir)
     # sizes are cut (never rounded up) to two decimals, so a text never exceeds its fit
@@ -534,10 +534,10 @@ def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
         -> tuple[bytes, SignLayout]:
     """sign.pdf as bytes, and the layout it was drawn from. `policy_out` receives the
     asset policy of the render (what was asked for, what refused). `worker`, a
-    visitplan.pdf.Worker started before the visit was loaded, renders the PDF (it has
+    visitplan.documents.pdf.Worker started before the visit was loaded, renders the PDF (it has
     imported WeasyPrint on another core meanwhile); without one it renders here."""
-    from visitplan.pdf import render_pdfs
-    from visitplan.resources import templates_dir
+    from visitplan.documents.pdf import render_pdfs
+    from visitplan.documents.resources import templates_dir
 
     html, layout = sign_html(visit, user_dir, size, group)
     logo = layout.logo
@@ -566,7 +566,7 @@ def sign(session, visit, output_dir: Path, size: str = "a4", group: bool = False
     """Write sign.pdf and welcome.html into `output_dir`, both or neither. `notes`, if
     given, receives a sentence for each name too small to read from 15 metres. `worker`:
     see render_sign."""
-    from visitplan.output import atomic_write
+    from visitplan.documents.output import atomic_write
 
     user_dir = session.config.templates
     if user_dir is not None and not Path(user_dir).is_dir():

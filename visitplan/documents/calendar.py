@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 
 from visitplan import __version__
-from visitplan.i18n import t
+from visitplan.text.i18n import t
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -41,7 +41,7 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     fix it."""
     import icalendar
 
-    from visitplan.documents import _home_times, _travel_line
+    from visitplan.documents.build import _home_times, _travel_line
 
     stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     stamp = stamp.replace(microsecond=0)

@@ -8,10 +8,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from visitplan.errors import Problem, ValidationFailed
-from visitplan.fields import (DIETS, Country, Email, Language, Line, check_diet, check_id,
+from visitplan.visit.fields import (DIETS, Country, Email, Language, Line, check_diet, check_id,
                               check_timezone)
-from visitplan.loader import MapNode, SeqNode, load_text, read_text
-from visitplan.schema import (Bool, Check, Context, Date, DateTime, Enum, Invalid, List, Obj,
+from visitplan.visit.loader import MapNode, SeqNode, load_text, read_text
+from visitplan.visit.schema import (Bool, Check, Context, Date, DateTime, Enum, Invalid, List, Obj,
                               Str)
 
 SCHEDULE_KINDS = ("showroom", "factory", "meeting", "meal", "sightseeing", "transfer", "free")
@@ -383,7 +383,7 @@ class _Builder:
     def _guest(self, i: int, g: dict) -> Guest:
         guest = Guest(index=i, **g)
         if not guest.name_latin:   # derived for the sign and the email; check warns
-            from visitplan.advice import derived_name_latin
+            from visitplan.rules.advice import derived_name_latin
 
             guest.name_latin = derived_name_latin(guest.name, guest.country)
             guest.name_latin_derived = guest.name_latin is not None
@@ -477,7 +477,7 @@ class _Builder:
             return
         for i, name in enumerate(v.profiles):
             if name not in self.known:
-                from visitplan.schema import did_you_mean
+                from visitplan.visit.schema import did_you_mean
                 self.error(f"profiles[{i}]" if isinstance(self.at("profiles"), SeqNode)
                            else "profiles", f"unknown profile '{name}'"
                            + did_you_mean(name, sorted(self.known))

@@ -5,7 +5,7 @@ import functools
 import re
 from email.utils import parseaddr
 
-from visitplan.schema import Check, Enum, Str, did_you_mean
+from visitplan.visit.schema import Check, Enum, Str, did_you_mean
 
 LANGUAGES = ("zh", "en", "ko")
 DIETS = ("halal", "no-pork", "no-beef", "vegetarian", "vegan", "no-alcohol")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan.errors import ValidationFailed
-from visitplan.fields import Email, Language, Line, check_mailbox
-from visitplan.loader import MapNode, Scalar, SeqNode, load_file
-from visitplan.model import host_schema
-from visitplan.schema import Check, Context, Enum, Int, Invalid, List, Obj
+from visitplan.visit.fields import Email, Language, Line, check_mailbox
+from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file
+from visitplan.visit.model import host_schema
+from visitplan.visit.schema import Check, Context, Enum, Int, Invalid, List, Obj
 
 DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
 ENV_PREFIX = "VISITPLAN_"
@@ -136,7 +136,7 @@ def _apply_env(nodes: MapNode, environ) -> None:
 
 
 def _has_settings(path: Path) -> bool:
-    from visitplan.loader import read_text
+    from visitplan.visit.loader import read_text
 
     text = read_text(path, str(path))
     return any(line.strip() and not line.lstrip().startswith("#")

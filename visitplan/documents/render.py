@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from visitplan.resources import templates_dir
+from visitplan.documents.resources import templates_dir
 
 
 def _loader(user_dir: Path | None) -> jinja2.BaseLoader:

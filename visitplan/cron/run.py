@@ -82,7 +82,7 @@ def due_items(session, visits, day: dt.date, state) -> list[DueItem]:
 
 
 def by_department(items: list[DueItem]) -> dict[str, list[DueItem]]:
-    from visitplan.config import DEPARTMENTS
+    from visitplan.visit.config import DEPARTMENTS
 
     groups = {d: [i for i in items if i.task.department == d] for d in DEPARTMENTS}
     return {d: group for d, group in groups.items() if group}
@@ -90,7 +90,7 @@ def by_department(items: list[DueItem]) -> dict[str, list[DueItem]]:
 
 def due_text(items: list[DueItem], day: dt.date, lang: str, config) -> str:
     """The `due` listing and the body of a digest: tasks grouped by department."""
-    from visitplan.render import plain_environment
+    from visitplan.documents.render import plain_environment
 
     env = plain_environment(config.templates)
     return env.get_template("digest.txt").render(
@@ -98,10 +98,10 @@ def due_text(items: list[DueItem], day: dt.date, lang: str, config) -> str:
 
 
 def _template_helpers():
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     def when(task, lang):
-        from visitplan import dates
+        from visitplan.text import dates
 
         return dates.format_datetime(task.due, lang, "short")
 
@@ -113,8 +113,8 @@ def _template_helpers():
 def tick(session, visit_path: Path, task_ids: list[str], undo: bool = False,
          who: str | None = None) -> list[str]:
     """Tick (or untick) tasks of a visit in the state store; returns the ids changed."""
-    from visitplan.schema import did_you_mean
-    from visitplan.state import State
+    from visitplan.visit.schema import did_you_mean
+    from visitplan.cron.state import State
 
     visit = session.load_visit(visit_path)
     known = [t.id for t in session.plan(visit).tasks]
@@ -181,8 +181,8 @@ def _files_digest(h, folder: Path | None, pattern: str = "*") -> None:
 def shared_inputs(session) -> str:
     """The digest of what every visit's documents depend on: the profiles, the templates,
     the configuration (file and environment) and the visitplan version. Once per run."""
-    from visitplan.profiles import BUILTIN_DIR
-    from visitplan.resources import templates_dir
+    from visitplan.rules.engine import BUILTIN_DIR
+    from visitplan.documents.resources import templates_dir
 
     h = hashlib.sha256()
     h.update(f"visitplan {__version__}\0".encode())
@@ -227,9 +227,9 @@ def build_visit(config_file: str | None, visit_path: str, output_dir: str, today
                 ticks: dict) -> list[str]:
     """Render every document of one visit into a staging folder, then move them into
     place together. Runs in worker processes, so it takes and returns plain values."""
-    from visitplan import pdf
-    from visitplan.documents import prepare
-    from visitplan.signs import sign
+    from visitplan.documents import pdf
+    from visitplan.documents.build import prepare
+    from visitplan.documents.sign import sign
 
     session = _worker_session(config_file)
     visit = session.load_visit(Path(visit_path))
@@ -254,7 +254,7 @@ def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
         environ=None, wait: float = 5.0) -> RunReport:
     """One cron pass (see the module docstring). `progress(visit_id, done, total)` is called
     after each visit is built."""
-    from visitplan.state import State, exclusive
+    from visitplan.cron.state import State, exclusive
 
     state_path = session.config.state_path
     report = RunReport(dry_run=dry_run)
@@ -275,7 +275,7 @@ def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
 
 
 def _build(session, visits, day, state, report, dry_run, jobs, progress) -> None:
-    from visitplan.advice import late_tasks
+    from visitplan.rules.advice import late_tasks
 
     todo = []
     shared = shared_inputs(session)
@@ -343,8 +343,8 @@ def digest_message(session, department: str, items: list[DueItem], day: dt.date)
     from email.message import EmailMessage
     from email.utils import format_datetime
 
-    from visitplan import mail
-    from visitplan.i18n import t
+    from visitplan.mail import smtp as mail
+    from visitplan.text.i18n import t
 
     config = session.config
     lang = config.staff_language or items[0].staff_language
@@ -370,7 +370,7 @@ def _sender_domain(config) -> str:
 
 
 def _send_digests(session, visits, day, state, report, dry_run, environ) -> None:
-    from visitplan import mail
+    from visitplan.mail import smtp as mail
 
     for department, items in by_department(due_items(session, visits, day, state)).items():
         items = [i for i in items if not i.done]
@@ -402,7 +402,7 @@ def _send_digests(session, visits, day, state, report, dry_run, environ) -> None
 
 
 def _send_followups(session, visits, day, state, report, dry_run, environ) -> None:
-    from visitplan.followup import build_followup, send_followup
+    from visitplan.mail.followup import build_followup, send_followup
 
     for path, visit in visits:
         if visit.followup.send_on > day:

@@ -5,7 +5,7 @@
     weekday   화요일 · 星期二 · Tuesday
     time      10:35 (24-hour in every language: an itinerary is read against timetables)
 
-The CLDR patterns live in visitplan/locales/documents.yaml (`doc.date.*`), so a translator
+The CLDR patterns live in visitplan/text/locales/documents.yaml (`doc.date.*`), so a translator
 can change them without touching code. Also: the time zone of a guest's home country, and
 its name in a language, for "home time" beside arrival and departure.
 """
@@ -27,7 +27,7 @@ def _locale(lang: str) -> str:
 
 
 def _pattern(style: str, lang: str) -> str:
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     return t(f"doc.date.{style}", lang)
 
@@ -51,7 +51,7 @@ def format_time(moment: dt.datetime | dt.time, lang: str) -> str:
 
 def format_datetime(moment: dt.datetime, lang: str, style: str = "long") -> str:
     """Date and time: 2026년 12월 8일 (화) 10:35, 12月8日 周二 10:35, Tue 8 Dec 10:35."""
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     return t("doc.date.datetime", lang, date=format_date(moment, lang, style),
              time=format_time(moment, lang))
@@ -59,7 +59,7 @@ def format_datetime(moment: dt.datetime, lang: str, style: str = "long") -> str:
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     """The days of a visit: 2026년 12월 8일 (화) – 12월 10일 (목), Tue 8 – Thu 10 Dec 2026."""
-    from visitplan.i18n import t
+    from visitplan.text.i18n import t
 
     if isinstance(start, dt.datetime):
         start = start.date()
