@@ -14,7 +14,7 @@ from pathlib import Path
 from visitplan.text.dates import (date_range, format_date, format_datetime, format_time,
                              home_name, home_zone, parse_timestamp)
 from visitplan.errors import InputError, RenderError
-from visitplan.text.i18n import t
+from visitplan.text.i18n import language, t
 from visitplan.documents.pdf import lang_of
 
 FORMATS = ("pdf", "html", "md")
@@ -460,7 +460,7 @@ def _environment(kind: str, user_dir: Path | None, lang: str, inline_css: bool):
 
         env.globals["stylesheet"] = stylesheet
     env.globals["_"] = tr
-    env.globals["html_lang"] = {"zh": "zh-Hans"}.get(lang, lang)
+    env.globals["html_lang"] = language(lang).html
     env.undefined = jinja2.StrictUndefined
     return env
 

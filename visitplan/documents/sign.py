@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan.errors import InputError, RenderError
+from visitplan.text.i18n import babel_locale
 
 PAPER = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}   # landscape, millimetres
 LOGO_NAMES = ("logo.svg", "logo.png", "logo.jpg", "logo.jpeg")
@@ -249,7 +250,7 @@ def _countries(visit) -> list[str]:
 def country_name(code: str, lang: str) -> str:
     from babel import Locale
 
-    return Locale.parse({"zh": "zh_Hans", "ko": "ko", "en": "en"}.get(lang, "en")) \
+    return Locale.parse(babel_locale(lang)) \
         .territories.get(code, code)
 
 

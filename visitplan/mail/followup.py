@@ -28,11 +28,11 @@ from pathlib import Path
 
 from visitplan.errors import InputError, ValidationFailed
 from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
+from visitplan.text.i18n import babel_locale
 
 FILENAME = "followup.eml"
 PHOTO_LONG_SIDE = 1600
 JPEG_QUALITY = 85
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "ko": "ko_KR", "en": "en_GB"}   # as visitplan.text.dates
 
 
 @dataclass
@@ -206,7 +206,7 @@ def _context(session, visit, photos, company) -> dict:
         steps.append(t(key, lang, what=step.what, owner=owner, due=due) if key
                      else step.what)
     start, end = visit.arrival.at.date(), visit.departure.at.date()
-    locale = BABEL_LOCALES.get(lang, "en_GB")
+    locale = babel_locale(lang)
     dates = (format_date(start, "long", locale=locale) if start == end
              else format_interval(start, end, "yMMMMd", locale=locale))
     contact = visit.host.contact

@@ -21,6 +21,7 @@ import datetime as dt
 from pathlib import Path
 
 from visitplan.errors import Problem
+from visitplan.text.i18n import babel_locale
 
 OFFICE_HOURS_EXEMPT = ("meal", "transfer", "free")
 # A name in Chinese characters from these places is not usually spelt in Hanyu Pinyin in
@@ -31,7 +32,6 @@ NOT_PINYIN = frozenset({"JP", "KR", "KP", "TW", "HK", "MO", "SG", "MY"})
 DAYLIGHT = (dt.time(7, 0), dt.time(15, 0))
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
            "Dec")
-_BABEL = {"en": "en_GB", "zh": "zh_Hans_CN", "ko": "ko_KR"}
 
 
 def advise(visit, plan, today: dt.date, config, lang: str = "en",
@@ -70,11 +70,11 @@ def _range(start: dt.date, end: dt.date, lang: str) -> str:
 def _long_range(start: dt.date, end: dt.date, lang: str) -> str:
     from babel.dates import format_date
 
-    first = format_date(start, "long", locale=_BABEL.get(lang, "en_GB"))
+    first = format_date(start, "long", locale=babel_locale(lang))
     if start == end:
         return first
     return _t("advice.dates.range", lang, start=first,
-              end=format_date(end, "long", locale=_BABEL.get(lang, "en_GB")))
+              end=format_date(end, "long", locale=babel_locale(lang)))
 
 
 def _day_month(day: dt.date, lang: str) -> str:
@@ -85,7 +85,7 @@ def _day_month(day: dt.date, lang: str) -> str:
 def _country_name(code: str, lang: str) -> str:
     from babel import Locale
 
-    return Locale.parse(_BABEL.get(lang, "en_GB")).territories.get(code, code)
+    return Locale.parse(babel_locale(lang)).territories.get(code, code)
 
 # ---------------------------------------------------------------- names
 

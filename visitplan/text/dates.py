@@ -15,6 +15,8 @@ import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
 
+from visitplan.text.i18n import babel_locale, t
+
 STYLES = ("long", "short", "weekday", "time")
 
 # Countries with several IANA zones whose offsets differ, but one legal time for everyone
@@ -23,12 +25,10 @@ _NATIONAL_ZONE = {"CN": "Asia/Shanghai"}
 
 
 def _locale(lang: str) -> str:
-    return {"zh": "zh_Hans_CN", "ko": "ko_KR"}.get(lang, "en_GB")
+    return babel_locale(lang)
 
 
 def _pattern(style: str, lang: str) -> str:
-    from visitplan.text.i18n import t
-
     return t(f"doc.date.{style}", lang)
 
 
@@ -51,16 +51,12 @@ def format_time(moment: dt.datetime | dt.time, lang: str) -> str:
 
 def format_datetime(moment: dt.datetime, lang: str, style: str = "long") -> str:
     """Date and time: 2026년 12월 8일 (화) 10:35, 12月8日 周二 10:35, Tue 8 Dec 10:35."""
-    from visitplan.text.i18n import t
-
     return t("doc.date.datetime", lang, date=format_date(moment, lang, style),
              time=format_time(moment, lang))
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     """The days of a visit: 2026년 12월 8일 (화) – 12월 10일 (목), Tue 8 – Thu 10 Dec 2026."""
-    from visitplan.text.i18n import t
-
     if isinstance(start, dt.datetime):
         start = start.date()
     if isinstance(end, dt.datetime):

@@ -1,11 +1,14 @@
-"""Wording in zh, en and ko, from the YAML files in visitplan/text/locales/ (English fills gaps).
+"""Wording and language facts: one locale file per language in visitplan/text/locales/
+(`<code>.yaml`, a key a line, English filling gaps) and one table of languages
+(`languages.yaml`: CLDR locale, lang attribute, script, direction, faces).
 
-Every file there maps a key to its text in each language; a key may be defined in one file
-only. `t("lead.before", "zh", amount=..., anchor=...)` formats with str.format.
+`t("lead.before", "zh", amount=..., anchor=...)` formats a whole sentence with named slots.
+Adding a language is one locale file and one line in languages.yaml.
 """
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -13,17 +16,55 @@ import yaml
 from visitplan.visit.loader import SAFE_LOADER
 
 LOCALES = Path(__file__).parent / "locales"
+LANGUAGES_FILE = Path(__file__).parent / "languages.yaml"
+
+
+@dataclass(frozen=True)
+class Language:
+    """What visitplan knows of one language besides its wording."""
+
+    code: str
+    babel: str
+    html: str
+    script: str
+    dir: str
+    staff: bool
+    family: tuple[str, ...]
+
+
+@functools.cache
+def languages() -> dict[str, Language]:
+    """Every language visitplan writes, by code, in the table's order."""
+    data = yaml.load(LANGUAGES_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return {code: Language(code=code, babel=row["babel"], html=row["html"],
+                           script=row["script"], dir=row["dir"], staff=str(row["staff"]).lower() == "true",
+                           family=tuple(row["family"]))
+            for code, row in data.items()}
+
+
+def language(code: str) -> Language:
+    """The table's row for `code`; English for a code it does not know."""
+    table = languages()
+    return table.get(code) or table["en"]
+
+
+def babel_locale(code: str) -> str:
+    return language(code).babel
+
+
+def staff_languages() -> list[str]:
+    return [code for code, row in languages().items() if row.staff]
 
 
 @functools.cache
 def strings() -> dict[str, dict[str, str]]:
+    """Every key, with its text in each language that has it."""
     table: dict[str, dict[str, str]] = {}
-    for path in sorted(LOCALES.glob("*.yaml")):
+    for code in languages():
+        path = LOCALES / f"{code}.yaml"
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-        for key, texts in data.items():
-            if key in table:
-                raise RuntimeError(f"{path.name}: key {key!r} is defined twice")
-            table[key] = {lang: str(text) for lang, text in texts.items()}
+        for key, text in data.items():
+            table.setdefault(key, {})[code] = str(text)
     return table
 
 
