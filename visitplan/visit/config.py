@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan.errors import ValidationFailed
-from visitplan.visit.fields import Email, Language, Line, check_mailbox
+from visitplan.visit.fields import (Country, Email, Language, Line, check_domain, check_mailbox,
+                                    check_timezone)
 from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file
 from visitplan.visit.model import host_schema
-from visitplan.visit.schema import Check, Context, Enum, Int, Invalid, List, Obj
+from visitplan.visit.schema import Bool, Check, Context, Enum, Int, Invalid, List, Obj
 
 DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENV_PREFIX = "VISITPLAN_"
 
 
@@ -51,9 +53,29 @@ CONFIG = Obj({
     "profiles": Line(max_len=1000), "state": Line(max_len=1000),
     "office_hours": Obj({"start": Clock(), "end": Clock()}),
     "day_start": Clock("when whole-day tasks fall due (default 09:00)"),
+    "visits": Line(max_len=1000, description="where visit ids are looked up; the default "
+                   "folder of run, due, agenda and register"),
+    "timezone": Check(check_timezone, "an IANA time zone like Asia/Shanghai",
+                      "what 'today' is for run and due (default: the system's)"),
+    "work_week": List(Enum(WEEKDAYS), description="the host's working days "
+                      "(default mon to fri)"),
+    "holidays": Line(max_len=10, description="whose public holidays and make-up working "
+                     "days count (a country code, or 'none'; default host.country)"),
+    "pre_arrival_days": Int(minimum=0, maximum=30, description="days before arrival the "
+                            "guests' pre-arrival email goes out (default 3)"),
+    "cars": Int(minimum=1, maximum=100, description="pickups at once before agenda warns"),
+    "max_tasks_per_day": Int(minimum=1, maximum=1000, description="tasks a department can "
+                             "do in a day before agenda warns"),
+    "sign": Obj({"size": Enum(("a4", "a3")), "group": Bool()},
+                description="default pickup sign size and grouping"),
+    "max_stay_days": Int(minimum=1, maximum=366, description="the longest stay a visit "
+                         "may have (default 60)"),
+    "message_id_domain": Check(check_domain, "a domain like brightway.example",
+                               "the domain of every Message-ID visitplan makes (default: "
+                               "fixed at first use and kept in the state store)"),
 })
 
-_PATH_KEYS = ("output", "templates", "profiles", "state")
+_PATH_KEYS = ("output", "templates", "profiles", "state", "visits")
 
 
 @dataclass
@@ -70,6 +92,16 @@ class Config:
     state: Path | None = None
     office_hours: dict = field(default_factory=lambda: {"start": "08:00", "end": "19:00"})
     day_start: str = "09:00"
+    visits: Path | None = None
+    timezone: str | None = None
+    work_week: tuple[str, ...] = WEEKDAYS[:5]
+    holidays: str | None = None
+    pre_arrival_days: int = 3
+    cars: int | None = None
+    max_tasks_per_day: int | None = None
+    sign: dict = field(default_factory=lambda: {"size": "a4", "group": False})
+    max_stay_days: int = 60
+    message_id_domain: str | None = None
 
     @property
     def state_path(self) -> Path:
@@ -82,8 +114,12 @@ class Config:
     def output_dir(self, visit_id: str) -> Path:
         return (self.output or Path("out")) / visit_id
 
-    def smtp_setting(self, key: str, default=None):
-        return self.smtp.get(key, default)
+    @property
+    def holiday_country(self) -> str | None:
+        """Whose public holidays count: the `holidays` setting, else the host's country."""
+        if self.holidays:
+            return None if self.holidays.lower() == "none" else self.holidays.upper()
+        return (self.host.get("country") or "CN").upper()
 
 
 def find_config(explicit: str | None, cwd: Path | None = None, environ=None) -> Path | None:
@@ -127,7 +163,7 @@ def _apply_env(nodes: MapNode, environ) -> None:
                 target.keys_at[part] = Scalar(part)
             target = child
         value = Scalar(environ[var], 0, 0, quoted=True)
-        if path[-1] in ("to", "cc") or path[0] == "departments":
+        if path[-1] in ("to", "cc", "work_week") or path[0] == "departments":
             items = [s.strip() for s in environ[var].split(",") if s.strip()]
             value = SeqNode(0, 0)
             value.extend(Scalar(s, 0, 0, True) for s in items)
@@ -165,6 +201,10 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
             origin = here if ENV_PREFIX + key.upper() in environ else base
             data[key] = origin / Path(data[key]).expanduser()
     hours = {"start": "08:00", "end": "19:00", **data.pop("office_hours", {})}
+    if "work_week" in data:
+        data["work_week"] = tuple(d for d in WEEKDAYS if d in data["work_week"])
+    if "sign" in data:
+        data["sign"] = {"size": "a4", "group": False, **data["sign"]}
     return Config(path=path, office_hours=hours, **data)
 
 

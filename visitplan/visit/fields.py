@@ -37,6 +37,17 @@ def check_mailbox(text: str) -> str:
 
 
 @functools.cache
+def check_domain(text: str) -> str:
+    """A mail domain such as brightway.example (letters, digits, hyphens, dots)."""
+    import re
+
+    name = text.strip().lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+                        r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", name):
+        raise ValueError(f"{text!r} is not a domain like brightway.example")
+    return name
+
+
 def country_codes() -> frozenset[str]:
     from babel import Locale
 
