@@ -265,8 +265,18 @@ def test_check_json(run, examples_dir, tmp_path):
     data = json.loads(result.stdout)
     assert [d["file"] for d in data] == [str(good), str(bad)]
     assert data[0]["ok"] is True and data[1]["ok"] is False
-    assert {"line": 1, "column": 1, "field": "timezone", "severity": "error",
-            "message": "is required"} in data[1]["problems"]
+    assert {"file": str(bad), "line": 1, "column": 1, "field": "timezone",
+            "severity": "error", "message": "is required"} in data[1]["problems"]
+
+
+def test_check_json_answers_for_a_missing_file_too(run, tmp_path):
+    missing = tmp_path / "nowhere.yaml"
+    result = run("check", "--json", missing)
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data == [{"file": str(missing), "ok": False, "problems": [
+        {"file": str(missing), "line": 0, "column": 0, "field": "", "severity": "error",
+         "message": "no such file or folder"}]}]
 
 
 def test_check_warnings_and_strict(run, examples_dir):
@@ -284,7 +294,7 @@ def test_check_warnings_and_strict(run, examples_dir):
 def test_check_missing_path_and_no_argument(run, tmp_path):
     result = run("check", tmp_path / "nope.yaml")
     assert result.exit_code == 2
-    assert result.stderr == f"visitplan: {tmp_path / 'nope.yaml'}: no such file or folder\n"
+    assert result.stderr == f"{tmp_path / 'nope.yaml'}: no such file or folder\n"
     result = run("check")
     assert result.exit_code == 2 and "Missing argument 'VISITS...'" in result.stderr
 
@@ -353,16 +363,23 @@ def test_profiles_korean_shows_notes_and_tasks(run, registry, lang):
     result = run("profiles", "korean", "--lang", lang)
     assert result.exit_code == 0 and result.stderr == ""
     out = result.stdout
-    assert out.splitlines()[0] == f"{pack.title[lang]} (korean)"
+    heading, source, applies = {
+        "zh": ("韩国客户（korean）", "出处：", "自动适用条件：guest.country: [KR]"),
+        "en": ("Korean guests (korean)", "Source: ", "Applies automatically when: "
+               "guest.country: [KR]"),
+        "ko": ("한국 손님 (korean)", "출처: ", "자동 적용 조건: guest.country: [KR]"),
+    }[lang]
+    assert out.splitlines()[0] == heading
     assert pack.summary[lang] in out
-    assert f"{t('label.source', lang)}: {pack.source}" in out
-    assert f"{t('label.applies_when', lang)}: guest.country: [KR]" in out
+    assert f"{source}{pack.source}" in out
+    assert applies in out
     assert t("label.notes", lang) in out and t("label.tasks", lang) in out
     for note in pack.notes:
-        assert f"[{t('topic.' + note.topic, lang)}] {note.text[lang]}" in out
+        assert note.text[lang] in out and t("topic." + note.topic, lang) in out
     assert pack.tasks
     for task in pack.tasks:
-        assert (f"  {task.id}: {t('department.' + task.department, lang)} · "
+        assert (f"{task.id}{'：' if lang == 'zh' else ': '}"
+                f"{t('department.' + task.department, lang)} · "
                 f"{t('place.' + task.place, lang)} · "
                 f"{lead_time(task.anchor, task.offset, lang)}\n") in out
         assert task.text[lang] in out
@@ -379,7 +396,7 @@ def test_profiles_language_defaults_to_the_staff_language(run, tmp_path):
     config = tmp_path / "visitplan.yaml"
     config.write_text("staff_language: zh\n")
     out = run("--config", config, "profiles", "korean").stdout
-    assert out.splitlines()[0] == "韩国客户 (korean)"
+    assert out.splitlines()[0] == "韩国客户（korean）"
 
 
 def test_profiles_unknown_name(run):

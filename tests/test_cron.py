@@ -283,7 +283,7 @@ def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(run
 def test_check_on_a_folder_without_visits_says_so(runner, tmp_path):
     result = runner.invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 2
-    assert result.stderr == f"visitplan: {tmp_path}: no visit files (*.yaml) in this folder\n"
+    assert result.stderr == f"{tmp_path}: no visit files (*.yaml) in this folder\n"
 
 
 def test_jobs_2_builds_what_jobs_1_builds(runner, site):

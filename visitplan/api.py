@@ -1,13 +1,35 @@
-"""What the command line, cron and the tests call. Never imports click."""
+"""The one facade: what the command line, cron and the tests call. Never imports click.
+
+Each command is one function here. It takes the Session (the loaded configuration and
+rule packs) and paths or ids, and returns a result object that carries what was done and
+every Problem found; the caller prints. Problems come in the staff language (`lang`
+overrides) and are printed with `str(problem)`.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from visitplan.visit.config import Config, load_config
+from visitplan.cron import run as cron
+from visitplan.cron.state import State
+from visitplan.cron import status as statuses
+from visitplan.documents import build as documents
+from visitplan.documents import pdf
+from visitplan.documents import sign as signs
+from visitplan.documents.output import atomic_write
+from visitplan.documents.render import plain_environment
 from visitplan.errors import InputError, Problem, ValidationFailed
+from visitplan.mail import followup as followups
+from visitplan.rules import advice
+from visitplan.rules import describe
+from visitplan.rules.engine import load_registry, plan
+from visitplan.text.i18n import staff_languages, t
+from visitplan.visit.config import Config, load_config
+from visitplan.visit.model import json_schema, load_visit
+from visitplan.visit.schema import did_you_mean
 
 
 @dataclass
@@ -27,27 +49,56 @@ class Session:
     @property
     def registry(self):
         if self._registry is None:
-            from visitplan.rules.engine import load_registry
-
             self._registry = load_registry(self.profiles_dir)
         return self._registry
 
     def load_visit(self, path: Path | str):
-        from visitplan.visit.model import load_visit
-
         return load_visit(Path(path), self.config, set(self.registry))
 
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""
-        from visitplan.rules.engine import plan
-
         key = (visit.id, visit.source_hash, str(visit.path))
         if key not in self._plans:
             self._plans[key] = plan(visit, self.registry, self.config.day_start)
         return self._plans[key]
 
     def today(self, date: dt.date | None = None) -> dt.date:
-        return date or dt.date.today()
+        """`date`, else today where the office is (the `timezone` setting, else the
+        system's): a server kept in UTC still acts on Beijing's day."""
+        if date is not None:
+            return date
+        zone = ZoneInfo(self.config.timezone) if self.config.timezone else None
+        return dt.datetime.now(zone).date()
+
+    def staff_lang(self, visit=None, lang: str | None = None) -> str:
+        """The language problems and staff texts are written in: `lang`, else the visit's
+        staff language, else the configuration's, else English."""
+        chosen = (lang or (visit.staff_language if visit is not None else None)
+                  or self.config.staff_language or "en")
+        return chosen if chosen in staff_languages() else "en"
+
+    def resolve(self, ref: Path | str) -> Path:
+        """A visit file named by its path, or by its id in the configured visits folder."""
+        path = Path(ref)
+        if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+            return path
+        folder = self.config.visits
+        if folder is not None and Path(folder).is_dir():
+            for candidate in visit_files([Path(folder)], self):
+                if candidate.stem == str(ref):
+                    return candidate
+            for candidate in visit_files([Path(folder)], self):
+                try:
+                    if self.load_visit(candidate).id == str(ref):
+                        return candidate
+                except ValidationFailed:
+                    continue
+            raise InputError(f"{ref}: no such file, and no visit with that id in {folder}")
+        raise InputError(f"{ref}: no such file (set `visits:` in the configuration to name "
+                         "visits by their id)")
+
+
+# ---------------------------------------------------------------- check
 
 
 @dataclass
@@ -61,25 +112,71 @@ class CheckResult:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def check(session: Session, paths: list[Path], today: dt.date | None = None) -> list[CheckResult]:
-    """Validate each visit file; errors and warnings for all of them, in order."""
+def check(session: Session, paths: list[Path], today: dt.date | None = None,
+          lang: str | None = None) -> list[CheckResult]:
+    """Validate each visit file; errors and warnings for all of them, in order. Two files
+    that give one visit id are an error naming both."""
     results = []
-    for path in paths:
+    for path in _expand(session, paths, results):
         try:
             visit = session.load_visit(path)
         except ValidationFailed as exc:
             results.append(CheckResult(Path(path), exc.problems))
             continue
-        problems = list(visit.warnings) + advise(session, visit, today)
+        problems = list(visit.warnings) + advise(session, visit, today, lang)
         results.append(CheckResult(Path(path), problems, visit))
+    _same_ids(results)
     return results
 
 
-def advise(session: Session, visit, today: dt.date | None = None) -> list[Problem]:
-    """Warnings about what a host would forget (holidays, late planning, schedule sense)."""
-    from visitplan.rules import advice
+def _expand(session: Session, paths: list[Path], results: list[CheckResult]) -> list[Path]:
+    """The visit files of `paths`; a path that is missing, or a folder without visit files,
+    becomes a result with its problem, so every path named gets an answer."""
+    found = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            results.append(CheckResult(path, [Problem(str(path), 0, 0, "",
+                                                      "no such file or folder")]))
+        elif path.is_dir() and not visit_files([path], session):
+            results.append(CheckResult(path, [Problem(
+                str(path), 0, 0, "", "no visit files (*.yaml) in this folder")]))
+        else:
+            found += visit_files([path], session)
+    return found
 
-    return advice.advise(visit, session.plan(visit), session.today(today), session.config)
+
+def _same_ids(results: list[CheckResult]) -> None:
+    first: dict[str, Path] = {}
+    for result in results:
+        if result.visit is None:
+            continue
+        other = first.setdefault(result.visit.id, result.path)
+        if other != result.path:
+            result.problems.insert(0, Problem(
+                str(result.path), 0, 0, "id",
+                f"the visit id '{result.visit.id}' is also the id of {other}; give one of "
+                "them another `id:` (two visits with one id would share their output folder "
+                "and their mail)"))
+
+
+def advise(session: Session, visit, today: dt.date | None = None, lang: str | None = None,
+           ticked: set[str] | None = None) -> list[Problem]:
+    """Warnings about what a host would forget (holidays, late planning, schedule sense)."""
+    if ticked is None:
+        ticked = set(ticks(session, visit.id))
+    return advice.advise(visit, session.plan(visit), session.today(today), session.config,
+                         session.staff_lang(visit, lang), ticked)
+
+
+def ticks(session: Session, visit_id: str) -> dict:
+    """Ticked tasks of a visit from the state store (task id → (who, when)); none when
+    there is no store yet (reading never creates one)."""
+    path = session.config.state_path
+    if not path.is_file():
+        return {}
+    with State(path) as state:
+        return state.ticks(visit_id)
 
 
 def visit_files(paths: list[Path], session: Session | None = None,
@@ -117,27 +214,30 @@ def visit_files(paths: list[Path], session: Session | None = None,
     return found
 
 
-@functools.cache
-def _schema_text() -> str:
-    import json
+def folders(session: Session, given: list[Path]) -> list[Path]:
+    """The folders a cross-visit command reads: those given, else the configured `visits:`
+    folder, else the working folder."""
+    if given:
+        return list(given)
+    return [Path(session.config.visits)] if session.config.visits else [Path.cwd()]
 
-    from visitplan.visit.model import json_schema
 
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+# ---------------------------------------------------------------- new, schema, profiles
 
 
 def schema_json() -> str:
-    return _schema_text()
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-def new_visit(profiles: list[str], session: Session, today: dt.date | None = None) -> str:
+def write_schema(path: Path) -> Path:
+    atomic_write({path: schema_json().encode()})
+    return path
+
+
+def new_visit(profiles: list[str], session: Session) -> str:
     """The text of a commented visit file for the given profiles."""
-    from visitplan.documents.render import plain_environment
-
     unknown = [p for p in profiles if p not in session.registry]
     if unknown:
-        from visitplan.visit.schema import did_you_mean
-
         raise InputError(f"--profile: unknown profile '{unknown[0]}'"
                          + did_you_mean(unknown[0], list(session.registry))
                          + "; `visitplan profiles` lists them")
@@ -148,11 +248,193 @@ def new_visit(profiles: list[str], session: Session, today: dt.date | None = Non
 
 def write_new(path: Path, text: str, force: bool = False) -> list[Path]:
     """Write a new visit file and the JSON Schema beside it (for editors)."""
-    from visitplan.documents.output import atomic_write
-
     if path.exists() and not force:
         raise InputError(f"{path}: already exists; choose another name or pass --force")
     path.parent.mkdir(parents=True, exist_ok=True)
     schema_path = path.parent / "visit.schema.json"
     atomic_write({path: text.encode(), schema_path: schema_json().encode()})
     return [path, schema_path]
+
+
+def profiles(session: Session, name: str | None = None, lang: str | None = None,
+             as_json: bool = False):
+    """The list of profiles, or one profile's notes and tasks: text, or data for JSON."""
+    lang = session.staff_lang(None, lang)
+    registry = session.registry
+    if name is None:
+        return (describe.listing_data(registry, lang) if as_json
+                else describe.listing_text(registry, lang))
+    pack = registry.get(name)
+    if pack is None:
+        raise InputError(f"unknown profile '{name}'" + did_you_mean(name, list(registry))
+                         + "; `visitplan profiles` lists them")
+    return describe.pack_data(pack, lang) if as_json else describe.pack_text(pack, lang)
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclass
+class Written:
+    """What a command wrote, and the problems (warnings) it found on the way."""
+
+    written: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+    visit: object | None = None
+
+
+def prepare(session: Session, ref, *, output: Path | None = None, fmt: str = "pdf",
+            today: dt.date | None = None, lang: str | None = None,
+            templates: Path | None = None, on_problems=None) -> Written:
+    """Write the itinerary, the checklist and the calendar of a visit. `on_problems` is
+    called with the visit's warnings while the PDFs render, before anything is written."""
+    worker = pdf.start_worker() if fmt == "pdf" else None   # WeasyPrint loads meanwhile
+    try:
+        visit = session.load_visit(session.resolve(ref))
+        done = ticks(session, visit.id)
+        problems: list[Problem] = []
+
+        def warn():
+            if not problems:
+                problems.extend(list(visit.warnings)
+                                + advise(session, visit, today, lang, set(done)))
+                if on_problems is not None:
+                    on_problems(problems)
+
+        try:
+            written = documents.prepare(session, visit, output or session.config.output_dir(
+                visit.id), fmt, today=today, ticks=done, lang=lang, templates=templates,
+                worker=worker, while_rendering=warn)
+        finally:
+            warn()     # also when a template failed before the rendering began
+    finally:
+        if worker is not None:
+            worker.close()
+    return Written(written, problems, visit)
+
+
+def export_templates(folder: Path, force: bool = False) -> list[Path]:
+    return documents.export_templates(folder, force=force)
+
+
+def sign(session: Session, ref, *, output: Path | None = None, size: str | None = None,
+         group: bool | None = None, templates: Path | None = None) -> Written:
+    """Print the pickup sign and make the welcome screen. Size and grouping: the options
+    given, else the visit's `sign:`, else the configuration's."""
+    worker = pdf.start_worker()     # WeasyPrint loads on the other core meanwhile
+    try:
+        if templates is not None:
+            session.config.templates = Path(templates).resolve()
+        visit = session.load_visit(session.resolve(ref))
+        chosen = {**session.config.sign, **(getattr(visit, "sign", None) or {})}
+        notes: list = []
+        written = signs.sign(session, visit, output or session.config.output_dir(visit.id),
+                             size or chosen["size"],
+                             chosen["group"] if group is None else group,
+                             notes=notes, worker=worker)
+    finally:
+        if worker is not None:
+            worker.close()
+    problems = [n if isinstance(n, Problem) else
+                Problem(str(visit.path), 0, 0, "", str(n), "warning") for n in notes]
+    return Written(written, problems, visit)
+
+
+# ---------------------------------------------------------------- mail
+
+
+@dataclass
+class FollowupResult:
+    visit: object
+    folder: Path
+    path: Path | None = None          # the draft written (without send)
+    delivery: object | None = None    # mail.smtp.DeliveryResult (with send)
+
+
+def followup(session: Session, ref, *, output: Path | None = None, send: bool = False,
+             force: bool = False) -> FollowupResult:
+    """Write the follow-up email, or send it once (again only with force)."""
+    if force and not send:
+        raise InputError("--force only applies together with --send")
+    visit = session.load_visit(session.resolve(ref))
+    folder = output or session.config.output_dir(visit.id)
+    if not send:
+        return FollowupResult(visit, folder, path=followups.write_followup(session, visit,
+                                                                           folder))
+    with State(session.config.state_path) as state:
+        result = followups.send_followup(session, visit, state, force=force,
+                                         output_dir=folder)
+    return FollowupResult(visit, folder, delivery=result)
+
+
+# ---------------------------------------------------------------- the daily side
+
+
+@dataclass
+class DueResult:
+    items: list
+    text: str
+    problems: list[Problem]
+    day: dt.date
+
+
+def due(session: Session, paths: list[Path], day: dt.date | None = None,
+        lang: str | None = None) -> DueResult:
+    """The tasks due on a day and the overdue ones, across the visits in `paths` (default:
+    the visits folder); broken visits come back as problems, the others are listed."""
+    day = session.today(day)
+    found = cron.scan(session, folders(session, paths))
+    problems = [p for _, found_problems in found.errors for p in found_problems]
+    state_path = session.config.state_path
+    state = State(state_path) if state_path.exists() else None
+    try:
+        items = cron.due_items(session, found.visits, day, state)
+    finally:
+        if state:
+            state.close()
+    staff = lang or session.config.staff_language or (items[0].staff_language if items
+                                                      else None)
+    staff = session.staff_lang(None, staff)
+    text = (cron.due_text(items, day, staff, session.config) if items
+            else t("cron.nothing", staff, day=day.isoformat()))
+    return DueResult(items, text, problems, day)
+
+
+def tick(session: Session, ref, task_ids: list[str], undo: bool = False) -> list[str]:
+    """Tick (or untick) tasks of a visit named by path or id; returns the ids changed."""
+    return cron.tick(session, session.resolve(ref), task_ids, undo=undo)
+
+
+@dataclass
+class StatusResult:
+    visit: object
+    tasks: list
+    text: str
+
+
+def status(session: Session, ref, lang: str | None = None,
+           day: dt.date | None = None) -> StatusResult:
+    """Each department's tasks of a visit: done (by whom, when), open, late. With `day`,
+    as that day begins: tasks due before it are late."""
+    visit = session.load_visit(session.resolve(ref))
+    lang = session.staff_lang(visit, lang)
+    now = (dt.datetime.combine(day, dt.time(0, 0), visit.tz) if day is not None
+           else dt.datetime.now(visit.tz))
+    states = statuses.task_states(session.plan(visit), ticks(session, visit.id), now, lang)
+    return StatusResult(visit, states, statuses.status_text(visit, states, lang))
+
+
+def task_ids(session: Session, ref) -> list[str]:
+    """The task ids of a visit (for shell completion); none when it cannot be read."""
+    try:
+        visit = session.load_visit(session.resolve(ref))
+    except (InputError, OSError):
+        return []
+    return [task.id for task in session.plan(visit).tasks]
+
+
+def run(session: Session, paths: list[Path], day: dt.date | None = None, *,
+        send: bool = False, dry_run: bool = False, jobs: int | None = None, progress=None):
+    """The cron entry point: rebuild what changed, remind departments, send follow-ups."""
+    return cron.run(session, folders(session, paths), session.today(day), send=send,
+                    dry_run=dry_run, jobs=jobs, progress=progress)

@@ -10,12 +10,29 @@ import traceback
 import click
 
 from visitplan import __version__
+from visitplan.errors import ValidationFailed, VisitplanError
 
-# command name -> module under visitplan.cli that defines a click command of that name
-COMMANDS = {   # in the order of the work: write a visit, print for it, follow up, run daily
-    "new": "basic", "check": "basic", "profiles": "basic", "schema": "basic",
-    "templates": "documents", "prepare": "documents", "sign": "sign", "followup": "mail",
-    "due": "cron", "done": "cron", "run": "cron",
+# command name -> (module under visitplan.cli that defines it, its one-line help), in the
+# order of the work: write a visit, print for it, follow up, run daily. The help line is
+# here so `visitplan --help` lists the commands without importing them (a test keeps it
+# equal to each command's own first docstring line).
+COMMANDS = {
+    "new": ("basic", "Write a commented visit file to fill in."),
+    "check": ("basic", "Validate visit files (or folders of them)."),
+    "profiles": ("basic", "List the profiles, or show one's etiquette notes and tasks."),
+    "schema": ("basic", "Print the JSON Schema of the visit file, for editors."),
+    "templates": ("documents", "Work with the document templates."),
+    "prepare": ("documents", "Write the itinerary, the checklist and the calendar of a visit."),
+    "sign": ("sign", "Print the pickup sign and make the front-desk welcome screen."),
+    "followup": ("mail", "Write the follow-up email to the guests, or send it."),
+    "due": ("cron", "List the tasks due on a day, and the overdue ones not done, by "
+                    "department."),
+    "done": ("cron", "Tick tasks of a visit as done (or --undo); ticked tasks leave the "
+                     "reminders."),
+    "status": ("cron", "Show where a visit's preparation stands: each department's tasks, "
+                       "done, open or late."),
+    "run": ("cron", "The cron entry point: rebuild what changed, remind departments, send "
+                    "follow-ups."),
 }
 
 
@@ -24,15 +41,17 @@ class LazyGroup(click.Group):
         return list(COMMANDS)
 
     def get_command(self, ctx, name):
-        module = COMMANDS.get(name)
-        if module is None:
+        if name not in COMMANDS:
             return None
-        return getattr(importlib.import_module(f"visitplan.cli.{module}"),
-                       name.replace("-", "_") + "_command")
+        module = importlib.import_module(f"visitplan.cli.{COMMANDS[name][0]}")
+        return getattr(module, name.replace("-", "_") + "_command")
+
+    def format_commands(self, ctx, formatter):
+        """The command list from COMMANDS, without importing every command module."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
 
     def invoke(self, ctx):
-        from visitplan.errors import ValidationFailed, VisitplanError
-
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import click
 
-from visitplan.cli.common import (config_option, date_option, echo_json, json_option,
-                                  lang_option, quiet, session)
+from visitplan import api
+from visitplan.cli.common import (command_options, date_option, echo_json, echo_problems,
+                                  json_option, lang_option, problem_json, quiet, session,
+                                  strict_option)
 
 
 @click.command("new")
@@ -16,7 +18,7 @@ from visitplan.cli.common import (config_option, date_option, echo_json, json_op
               help="Write the visit file here (and visit.schema.json beside it); "
                    "default: print it.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@config_option
+@command_options
 @click.pass_context
 def new_command(ctx, profiles, output, force, config_file):
     """Write a commented visit file to fill in.
@@ -29,8 +31,6 @@ def new_command(ctx, profiles, output, force, config_file):
     Example:
       visitplan new --profile korean -o visits/hanbit.yaml
     """
-    from visitplan import api
-
     s = session(ctx, config_file)
     text = api.new_visit(list(profiles), s)
     if output is None:
@@ -44,30 +44,29 @@ def new_command(ctx, profiles, output, force, config_file):
 
 @click.command("check")
 @click.argument("visits", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@strict_option
 @date_option("The day to check late planning against (default: today).")
+@lang_option
 @json_option
-@config_option
+@command_options
 @click.pass_context
-def check_command(ctx, visits, strict, date, as_json, config_file):
+def check_command(ctx, visits, strict, date, lang, as_json, config_file):
     """Validate visit files (or folders of them).
 
     Prints every problem at once, one line each, as FILE:LINE:COL: field: message, to
-    stderr; warnings are marked `warning:`. Exit 0 when valid, 2 otherwise (with
-    --strict, warnings count too).
+    stderr; warnings are marked `warning:` and come in the staff language (--lang
+    overrides). Exit 0 when valid, 2 otherwise (with --strict, warnings count too).
+    Two visit files that give the same visit id are an error naming both.
 
     \b
     Example:
       visitplan check visits/*.yaml --strict
     """
-    from visitplan import api
-
     s = session(ctx, config_file)
-    results = api.check(s, api.visit_files(list(visits), s, require=True), date)
+    results = api.check(s, list(visits), date, lang)
     failed = False
     for result in results:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
+        echo_problems(result.problems)
         bad = not result.ok or (strict and result.problems)
         failed = failed or bad
         if not as_json and not bad and not quiet(ctx):
@@ -77,9 +76,7 @@ def check_command(ctx, visits, strict, date, as_json, config_file):
                                                if warnings else ""))
     if as_json:
         echo_json([{"file": str(r.path), "ok": r.ok,
-                    "problems": [{"line": p.line, "column": p.col, "field": p.field,
-                                  "severity": p.severity, "message": p.message}
-                                 for p in r.problems]} for r in results])
+                    "problems": [problem_json(p) for p in r.problems]} for r in results])
     if failed:
         ctx.exit(2)
 
@@ -88,7 +85,7 @@ def check_command(ctx, visits, strict, date, as_json, config_file):
 @click.argument("name", required=False)
 @lang_option
 @json_option
-@config_option
+@command_options
 @click.pass_context
 def profiles_command(ctx, name, lang, as_json, config_file):
     """List the profiles, or show one's etiquette notes and tasks.
@@ -98,71 +95,11 @@ def profiles_command(ctx, name, lang, as_json, config_file):
       visitplan profiles
       visitplan profiles korean --lang zh
     """
-    from visitplan.errors import InputError
-    from visitplan.text.i18n import lead_time, t
-    from visitplan.visit.schema import did_you_mean
-
-    s = session(ctx, config_file)
-    lang = lang or s.config.staff_language or "en"
-    registry = s.registry
-    if name is None:
-        if as_json:
-            echo_json([{"name": p.name, "title": p.title[lang], "source": p.source,
-                        "builtin": p.builtin, "applies_when": p.applies_when}
-                       for p in registry.values()])
-            return
-        width = max(len(n) for n in registry)
-        for pack in registry.values():
-            click.echo(f"{pack.name:<{width}}  {pack.title[lang]}"
-                       + ("" if pack.builtin else "  (your own)"))
-        return
-    pack = registry.get(name)
-    if pack is None:
-        raise InputError(f"unknown profile '{name}'" + did_you_mean(name, list(registry))
-                         + "; `visitplan profiles` lists them")
+    result = api.profiles(session(ctx, config_file), name, lang, as_json)
     if as_json:
-        echo_json({"name": pack.name, "title": pack.title[lang], "source": pack.source,
-                   "summary": pack.summary.get(lang, ""), "applies_when": pack.applies_when,
-                   "notes": [{"id": n.id, "topic": n.topic, "when": n.when,
-                              "text": n.text[lang]} for n in pack.notes],
-                   "tasks": [{"id": k.id, "department": k.department, "place": k.place,
-                              "anchor": k.anchor, "offset": k.offset.text, "when": k.when,
-                              "lead_time": lead_time(k.anchor, k.offset, lang),
-                              "text": k.text[lang]} for k in pack.tasks]})
-        return
-    out = [f"{pack.title[lang]} ({pack.name})"]
-    if pack.summary:
-        out.append(pack.summary[lang])
-    if pack.source:
-        out.append(f"{t('label.source', lang)}: {pack.source}")
-    from visitplan.rules.engine import describe
-
-    conditions = " | ".join(describe(c) for c in pack.applies_when)
-    out.append(f"{t('label.applies_when', lang)}: "
-               + (conditions or t("label.only_when_listed", lang)))
-    if pack.notes:
-        out += ["", t("label.notes", lang)]
-        for note in pack.notes:
-            cond = _condition(note.when, lang)
-            out.append(f"  [{t('topic.' + note.topic, lang)}] {note.text[lang]}{cond}")
-    if pack.tasks:
-        out += ["", t("label.tasks", lang)]
-        for task in pack.tasks:
-            cond = _condition(task.when, lang)
-            out.append(f"  {task.id}: {t('department.' + task.department, lang)} · "
-                       f"{t('place.' + task.place, lang)} · "
-                       f"{lead_time(task.anchor, task.offset, lang)}")
-            out.append(f"      {task.text[lang]}{cond}")
-    click.echo("\n".join(out))
-
-
-def _condition(when, lang):
-    from visitplan.text.i18n import t
-    from visitplan.rules.engine import describe
-
-    if not when:
-        return ""
-    return f" ({t('label.condition', lang)}: {describe(when)})"
+        echo_json(result)
+    else:
+        click.echo(result)
 
 
 @click.command("schema")
@@ -175,12 +112,7 @@ def schema_command(output):
     Example:
       visitplan schema -o visits/visit.schema.json
     """
-    from visitplan import api
-
-    text = api.schema_json()
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(api.schema_json(), nl=False)
     else:
-        from visitplan.documents.output import atomic_write
-
-        atomic_write({output: text.encode()})
+        api.write_schema(output)

@@ -6,110 +6,108 @@ from pathlib import Path
 
 import click
 
-from visitplan.cli.common import (config_option, date_option, echo_json, json_option,
-                                  lang_option, quiet, session, verbose)
+from visitplan import api
+from visitplan.cli.common import (command_options, date_option, echo_json, echo_problems,
+                                  json_option, lang_option, problem_json, quiet, session,
+                                  strict_option, verbose)
+
+
+def _complete_tasks(ctx, param, incomplete):
+    """Shell completion of task ids: those of the visit named before them."""
+    visit = ctx.params.get("visit")
+    if not visit:
+        return []
+    try:
+        s = api.Session.open(ctx.params.get("config_file")
+                             or (ctx.find_root().params or {}).get("config_file"))
+    except Exception:     # completion never fails loudly
+        return []
+    return [task for task in api.task_ids(s, visit) if task.startswith(incomplete)]
 
 
 @click.command("due")
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
-@date_option("The day to list (default: today).")
+@date_option("The day to list (default: today, in the configured time zone).")
 @lang_option
+@strict_option
 @json_option
-@config_option
+@command_options
 @click.pass_context
-def due_command(ctx, folders, date, lang, as_json, config_file):
+def due_command(ctx, folders, date, lang, strict, as_json, config_file):
     """List the tasks due on a day, and the overdue ones not done, by department.
 
-    Looks through the visit files in the folders (recursively; default: the current
-    folder). Visits that fail `check` are reported on stderr without stopping the others.
+    Looks through the visit files in the folders (recursively; default: the configured
+    `visits:` folder, else the current folder). Visits that fail `check` are reported on
+    stderr without stopping the others (exit 2).
 
     \b
     Example:
       visitplan due /srv/visits --date 2026-12-03
     """
-    from visitplan.cron import run as cron
-    from visitplan.cron.state import State
-
-    s = session(ctx, config_file)
-    day = s.today(date)
-    found = cron.scan(s, list(folders) or [Path.cwd()])
-    for _, problems in found.errors:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-    state_path = s.config.state_path
-    state = State(state_path) if state_path.exists() else None
-    try:
-        items = cron.due_items(s, found.visits, day, state)
-    finally:
-        if state:
-            state.close()
+    result = api.due(session(ctx, config_file), list(folders), date, lang)
+    echo_problems(result.problems)
     if as_json:
-        echo_json([i.as_json() for i in items])
-    elif items:
-        lang = lang or s.config.staff_language or items[0].staff_language
-        click.echo(cron.due_text(items, day, lang, s.config), nl=False)
-    elif not quiet(ctx):
-        from visitplan.text.i18n import t
-
-        click.echo(t("cron.nothing", lang or s.config.staff_language or "en",
-                     day=day.isoformat()))
-    if found.errors:
+        echo_json([i.as_json() for i in result.items])
+    elif result.items or not quiet(ctx):
+        click.echo(result.text, nl=not result.items)
+    if any(p.severity == "error" for p in result.problems) or (strict and result.problems):
         ctx.exit(2)
 
 
 @click.command("done")
-@click.argument("visit", type=click.Path(path_type=Path))
-@click.argument("tasks", nargs=-1, required=True)
+@click.argument("visit")
+@click.argument("tasks", nargs=-1, required=True, shell_complete=_complete_tasks)
 @click.option("--undo", is_flag=True, help="Untick the tasks instead.")
-@config_option
+@command_options
 @click.pass_context
 def done_command(ctx, visit, tasks, undo, config_file):
     """Tick tasks of a visit as done (or --undo); ticked tasks leave the reminders.
 
-    Records who ticked them and when, in the state store.
+    VISIT is a visit file, or the visit id that `due` and the digests print (looked up
+    in the configured `visits:` folder). Records who ticked them and when, in the state
+    store. Task ids complete in the shell (see README, "Shell completion").
 
     \b
     Example:
-      visitplan done visits/hanbit.yaml ft-admin-pickup-sign std-day-before-call
+      visitplan done hanbit-2026-12 ft-admin-pickup-sign std-day-before-call
     """
-    from visitplan.cron import run as cron
-
-    s = session(ctx, config_file)
-    changed = cron.tick(s, visit, list(tasks), undo=undo)
+    changed = api.tick(session(ctx, config_file), visit, list(tasks), undo=undo)
     if not quiet(ctx):
         click.echo(f"{'unticked' if undo else 'ticked'}: {', '.join(changed)}")
 
 
 @click.command("run")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@date_option("The day to act as if it were today (default: today).")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@date_option("The day to act as if it were today (default: today, in the configured time "
+             "zone).")
 @click.option("--send", is_flag=True, help="Mail the department digests and due follow-ups.")
 @click.option("--dry-run", is_flag=True, help="Show what would be built and sent; change "
               "nothing.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Render this many visits at once "
               "(default: the number of cores).")
+@strict_option
 @json_option
-@config_option
+@command_options
 @click.pass_context
-def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
+def run_command(ctx, folders, date, send, dry_run, jobs, strict, as_json, config_file):
     """The cron entry point: rebuild what changed, remind departments, send follow-ups.
 
-    Each visit's documents are rebuilt only when its inputs changed. With --send, each
-    department gets at most one digest a day and each follow-up goes out once. A run that
-    finds another one active exits 0 after saying so. Quiet when there is nothing to do.
+    Reads the visits in the folders (default: the configured `visits:` folder). Each
+    visit's documents are rebuilt only when its inputs changed. With --send, each
+    department gets at most one digest a day and each follow-up goes out once. A visit
+    with problems is skipped with every problem printed, the others are done, and the run
+    exits 1. A run that finds another one active exits 0 after saying so. Quiet when
+    there is nothing to do.
 
     \b
     Example (crontab):
-      30 7 * * * visitplan --config /srv/visits/visitplan.yaml run /srv/visits --send
+      30 7 * * * visitplan --config /srv/visits/visitplan.yaml run --send
     """
-    from visitplan.cron import run as cron
-
     s = session(ctx, config_file)
-    day = s.today(date)
     bar = _ProgressBar() if sys.stderr.isatty() and not as_json and not quiet(ctx) else None
     try:
-        report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, jobs=jobs,
-                          progress=bar)
+        report = api.run(s, list(folders), date, send=send, dry_run=dry_run, jobs=jobs,
+                         progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -117,10 +115,14 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
         click.echo("visitplan: another run is active on the same state store; nothing done",
                    err=True)
         return
+    problems = list(getattr(report, "problems", []))
+    echo_problems(problems)
     for error in report.errors:
         click.echo(f"visitplan: {error['message']}", err=True)
     if as_json:
-        echo_json(report.as_json())
+        data = report.as_json()
+        data.setdefault("problems", [problem_json(p) for p in problems])
+        echo_json(data)
     elif dry_run:
         for visit_id in report.built:
             click.echo(f"would build {visit_id}")
@@ -133,6 +135,8 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
         click.echo(report.summary())
     if report.failed:
         ctx.exit(1)
+    if strict and problems:
+        ctx.exit(2)
 
 
 class _ProgressBar:
@@ -151,3 +155,27 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.render_finish()
+
+
+@click.command("status")
+@click.argument("visit")
+@date_option("Show the state as this day begins: tasks due before it are late "
+             "(default: now).")
+@lang_option
+@json_option
+@command_options
+@click.pass_context
+def status_command(ctx, visit, date, lang, as_json, config_file):
+    """Show where a visit's preparation stands: each department's tasks, done, open or late.
+
+    VISIT is a visit file, or a visit id found in the configured `visits:` folder.
+
+    \b
+    Example:
+      visitplan status hanbit-2026-12
+    """
+    result = api.status(session(ctx, config_file), visit, lang, date)
+    if as_json:
+        echo_json({"visit": result.visit.id, "tasks": [s.as_json() for s in result.tasks]})
+    else:
+        click.echo(result.text, nl=False)

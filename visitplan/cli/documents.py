@@ -5,11 +5,13 @@ from pathlib import Path
 
 import click
 
-from visitplan.cli.common import config_option, date_option, lang_option, quiet, session
+from visitplan import api
+from visitplan.cli.common import (command_options, date_option, lang_option, quiet, session,
+                                  strict_guard, strict_option)
 
 
 @click.command("prepare")
-@click.argument("visit", type=click.Path(path_type=Path))
+@click.argument("visit")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: <output>/<visit id>/ of the configuration).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md"]), default="pdf",
@@ -17,14 +19,16 @@ from visitplan.cli.common import config_option, date_option, lang_option, quiet,
                                       "into a chat or wiki.")
 @date_option("The day of printing: tasks due before it are marked overdue (default: today).")
 @lang_option
+@strict_option
 @click.option("--templates", "templates", type=click.Path(file_okay=False, path_type=Path),
               help="Templates folder searched before the built-in templates (default: the "
                    "configuration's templates:).")
-@config_option
+@command_options
 @click.pass_context
-def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file):
+def prepare_command(ctx, visit, output, fmt, date, lang, strict, templates, config_file):
     """Write the itinerary, the checklist and the calendar of a visit.
 
+    VISIT is a visit file, or a visit id found in the configured `visits:` folder.
     itinerary.<format> is for the guests, in the visit's language: a cover, then each day
     with its timeline, pickup, schedule, meals, hotel and departure, and the host contact
     with a QR code on every page. checklist.<format> is for the staff, in the staff
@@ -33,58 +37,22 @@ def prepare_command(ctx, visit, output, fmt, date, lang, templates, config_file)
     task by place and department with its due date; overdue tasks are marked, ticked ones
     (`visitplan done`) shown as done. itinerary.ics holds the same days for any calendar.
 
-    Warnings about the visit are printed first (to stderr), before anything is written.
-    All three files are written together, or none: a failed render leaves the previous
-    files as they were. --lang sets the language of both documents.
+    Warnings about the visit are printed first (to stderr), before anything is written;
+    with --strict they stop the command (exit 2) and nothing is written. All three files
+    are written together, or none: a failed render leaves the previous files as they
+    were. --lang sets the language of both documents.
 
     \b
     Example:
       visitplan prepare visits/hanbit.yaml
       visitplan prepare visits/hanbit.yaml --format md -o /tmp/hanbit
     """
-    import contextlib
-
-    from visitplan import api
-    from visitplan.documents.build import prepare
-    from visitplan.documents.pdf import start_worker
-
-    # the PDF renderer starts now, so WeasyPrint loads on the other core while this
-    # process reads the visit, plans and fills the templates; the warnings are worked out
-    # and printed while it renders, before anything is written
-    worker = start_worker() if fmt == "pdf" else None
-    with worker or contextlib.nullcontext():
-        s = session(ctx, config_file)
-        v = s.load_visit(visit)
-
-        warned = []
-
-        def warn():
-            if not warned:
-                warned.append(True)
-                for problem in list(v.warnings) + api.advise(s, v, date):
-                    click.echo(str(problem), err=True)
-
-        try:
-            written = prepare(s, v, output or s.config.output_dir(v.id), fmt, today=date,
-                              ticks=_ticks(s, v.id), lang=lang, templates=templates,
-                              worker=worker, while_rendering=warn)
-        finally:
-            warn()     # also when a template failed before the rendering began
+    result = api.prepare(session(ctx, config_file), visit, output=output, fmt=fmt,
+                         today=date, lang=lang, templates=templates,
+                         on_problems=strict_guard(strict))
     if not quiet(ctx):
-        for path in written:
+        for path in result.written:
             click.echo(f"wrote {path}")
-
-
-def _ticks(s, visit_id: str) -> dict:
-    """Ticked tasks from the state store; none when there is no store yet (prepare never
-    creates one)."""
-    path = s.config.state_path
-    if not path.is_file():
-        return {}
-    from visitplan.cron.state import State
-
-    with State(path) as state:
-        return state.ticks(visit_id)
 
 
 @click.group("templates")
@@ -116,9 +84,7 @@ def export_command(ctx, folder, force):
     Example:
       visitplan templates export brand/templates
     """
-    from visitplan.documents.build import export_templates
-
-    written = export_templates(folder, force=force)
+    written = api.export_templates(folder, force=force)
     if not quiet(ctx):
         click.echo(f"copied {len(written)} files into {folder}; set `templates: {folder}` "
                    "in the configuration to use them")

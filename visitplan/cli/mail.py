@@ -1,15 +1,18 @@
 """followup."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from visitplan.cli.common import config_option, quiet, session
+from visitplan import api
+from visitplan.cli.common import command_options, quiet, session
+from visitplan.errors import SendError
 
 
 @click.command("followup")
-@click.argument("visit", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("visit")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for followup.eml (default: <output>/<visit id>/ of the "
                    "configuration).")
@@ -17,11 +20,12 @@ from visitplan.cli.common import config_option, quiet, session
               help="Deliver it through the configured SMTP server, once.")
 @click.option("--force", is_flag=True,
               help="With --send: send again although it was sent before (same Message-ID).")
-@config_option
+@command_options
 @click.pass_context
 def followup_command(ctx, visit, output, send, force, config_file):
     """Write the follow-up email to the guests, or send it.
 
+    VISIT is a visit file, or a visit id found in the configured `visits:` folder.
     The email thanks the guests in their language, greets each of them properly, gives
     the minutes (summary, decisions, next steps with owner and date) and the photos, and
     invites them to point out anything missing. It is built from the visit's `minutes:`
@@ -41,27 +45,18 @@ def followup_command(ctx, visit, output, send, force, config_file):
       visitplan followup visits/hanbit.yaml
       visitplan followup visits/hanbit.yaml --send
     """
-    from visitplan.mail.followup import send_followup, write_followup
-    from visitplan.cron.state import State
-
     if force and not send:
         raise click.UsageError("--force only applies together with --send")
-    s = session(ctx, config_file)
-    v = s.load_visit(visit)
-    folder = output or s.config.output_dir(v.id)
+    outcome = api.followup(session(ctx, config_file), visit, output=output, send=send,
+                           force=force)
     if not send:
-        path = write_followup(s, v, folder)
         if not quiet(ctx):
-            click.echo(f"wrote {path}; to send it: visitplan followup {visit} --send")
+            click.echo(f"wrote {outcome.path}; to send it: visitplan followup {visit} --send")
         return
-    with State(s.config.state_path) as state:
-        result = send_followup(s, v, state, force=force, output_dir=folder)
-    _report(ctx, v, result, folder)
+    _report(ctx, outcome.visit, outcome.delivery, outcome.folder)
 
 
 def _report(ctx, visit, result, folder) -> None:
-    from visitplan.errors import SendError
-
     if result.refused:
         refused = "; ".join(f"{rcpt}: {words}" for rcpt, words in result.refused.items())
         raise SendError(f"the follow-up of {visit.id} was sent as {result.message_id} but "
@@ -85,8 +80,6 @@ def _report(ctx, visit, result, folder) -> None:
 
 
 def _local(stamp: str | None, tz) -> str:
-    import datetime as dt
-
     if not stamp:
         return "an unknown time"
     return dt.datetime.fromisoformat(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M %z")

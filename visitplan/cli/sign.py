@@ -5,27 +5,34 @@ from pathlib import Path
 
 import click
 
-from visitplan.cli.common import config_option, quiet, session
+from visitplan import api
+from visitplan.cli.common import (command_options, echo_problems, quiet, session,
+                                  strict_message, strict_option)
+from visitplan.errors import InputError
 
 
 @click.command("sign")
-@click.argument("visit", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("visit")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write sign.pdf and welcome.html to (default: the "
                    "configuration's output folder / the visit's id).")
-@click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
-              help="Paper size of the sign, printed landscape.")
-@click.option("--group", is_flag=True,
+@click.option("--size", type=click.Choice(["a4", "a3"]),
+              help="Paper size of the sign, printed landscape (default: the visit's "
+                   "`sign: {size:}`, else the configuration's, else a4).")
+@click.option("--group/--no-group", default=None,
               help="One page for the whole group (the company large, every name listed) "
-                   "instead of one page per guest.")
+                   "instead of one page per guest (default: the visit's `sign: {group:}`, "
+                   "else the configuration's).")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="Your templates folder (overrides the configuration's `templates:`); "
                    "a logo.svg or logo.png in it goes on the sign and the screen.")
-@config_option
+@strict_option
+@command_options
 @click.pass_context
-def sign_command(ctx, visit, output, size, group, templates, config_file):
+def sign_command(ctx, visit, output, size, group, templates, strict, config_file):
     """Print the pickup sign and make the front-desk welcome screen.
 
+    VISIT is a visit file, or a visit id found in the configured `visits:` folder.
     sign.pdf has one landscape page per guest: the name in the guest's own script as
     large as fits on one line (Korean and Chinese names surname first), the Latin name
     under it, the company, and your company's name and logo. welcome.html is the screen
@@ -38,23 +45,10 @@ def sign_command(ctx, visit, output, size, group, templates, config_file):
       visitplan sign visits/hanbit.yaml --size a3
       visitplan sign visits/hanbit.yaml --group -o /media/usb
     """
-    import contextlib
-
-    from visitplan.documents import sign as signs
-    from visitplan.documents.pdf import start_worker
-
-    # the sign's renderer starts now, so WeasyPrint loads on the other core while this
-    # process reads the visit and lays the sign out
-    worker = start_worker()
-    with worker or contextlib.nullcontext():
-        s = session(ctx, config_file)
-        if templates is not None:
-            s.config.templates = templates.resolve()
-        v = s.load_visit(visit)
-        notes: list[str] = []
-        written = signs.sign(s, v, output or s.config.output_dir(v.id), size, group,
-                             notes=notes, worker=worker)
-    for note in notes:
-        click.echo(f"{visit}: warning: {note}", err=True)
+    result = api.sign(session(ctx, config_file), visit, output=output, size=size,
+                      group=group, templates=templates)
+    echo_problems(result.problems)
+    if strict and result.problems:
+        raise InputError(strict_message(result.problems, written=True))
     if not quiet(ctx):
-        click.echo("wrote " + ", ".join(str(p) for p in written))
+        click.echo("wrote " + ", ".join(str(p) for p in result.written))
