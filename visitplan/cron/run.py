@@ -53,7 +53,7 @@ class Scan:
 
 
 def scan(session, paths: list[Path]) -> Scan:
-    from visitplan.api import visit_files
+    from visitplan.session import visit_files
 
     result = Scan()
     for path in visit_files(paths, session):
@@ -216,7 +216,7 @@ _sessions: dict = {}
 def _worker_session(config_file: str | None):
     """One Session per worker process and configuration: a worker builds up to
     RECYCLE_AFTER visits, and the configuration and rule packs are the same for all."""
-    from visitplan.api import Session
+    from visitplan.session import Session
 
     if config_file not in _sessions:
         _sessions[config_file] = Session.open(config_file)
