@@ -29,10 +29,10 @@ COMMANDS = {
                     "department."),
     "done": ("cron", "Tick tasks of a visit as done (or --undo); ticked tasks leave the "
                      "reminders."),
-    "status": ("cron", "Show where a visit's preparation stands: each department's tasks, "
-                       "done, open or late."),
     "run": ("cron", "The cron entry point: rebuild what changed, remind departments, send "
                     "follow-ups."),
+    "status": ("cron", "Show where a visit's preparation stands: each department's tasks, "
+                       "done, open or late."),
 }
 
 
