@@ -135,3 +135,11 @@ def test_the_cli_reaches_the_core_only_through_api_and_errors():
         for _, names in _own_imports(ast.parse(path.read_text(encoding="utf-8"))):
             for name in names:
                 assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_task_ids_complete_in_the_shell(runner, site):
+    env = {"_VISITPLAN_COMPLETE": "bash_complete", "VISITPLAN_CONFIG": str(site["config"]),
+           "COMP_WORDS": "visitplan done hanbit-2026-12 std-day", "COMP_CWORD": "3"}
+    result = runner.invoke(main, [], env=env, prog_name="visitplan")
+    assert result.exit_code == 0
+    assert "plain,std-day-before-call" in result.output.splitlines()
