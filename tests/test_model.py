@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from visitplan.visit.config import Config
 from visitplan.errors import ValidationFailed
@@ -188,7 +189,7 @@ def _minutes(*photos: str) -> str:
 
 def test_photos_resolve_against_the_visit_folder_not_the_cwd(tmp_path, isolated_env):
     (tmp_path / "photos").mkdir()
-    (tmp_path / "photos" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    Image.new("RGB", (8, 6)).save(tmp_path / "photos" / "a.jpg")
     visit = load(tmp_path, visit_text(extra=_minutes("photos/a.jpg", "./photos/../photos/a.jpg")))
     assert Path.cwd() == isolated_env["cwd"]
     assert visit.minutes.photos == [(tmp_path / "photos" / "a.jpg").resolve()] * 2

@@ -33,9 +33,11 @@ class Session:
         return self._registry
 
     def load_visit(self, path: Path | str):
+        from visitplan.rules.advice import derived_name_latin
         from visitplan.visit.model import load_visit
 
-        return load_visit(Path(path), self.config, set(self.registry))
+        return load_visit(Path(path), self.config, set(self.registry),
+                          latin_name=derived_name_latin)
 
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""

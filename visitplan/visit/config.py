@@ -7,14 +7,15 @@ the environment wins over the file. Paths are relative to the configuration file
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from visitplan.errors import ValidationFailed
 from visitplan.visit.fields import (Country, Email, Language, Line, check_domain, check_mailbox,
                                     check_timezone)
-from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file
-from visitplan.visit.model import host_schema
+from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file, read_text
+from visitplan.visit.spec import host_schema
 from visitplan.visit.schema import Bool, Check, Context, Enum, Int, Invalid, List, Obj
 
 DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
@@ -23,8 +24,6 @@ ENV_PREFIX = "VISITPLAN_"
 
 
 def _clock(text: str) -> str:
-    import re
-
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ValueError(f"{text!r} is not a time of day like 08:00")
@@ -46,7 +45,8 @@ CONFIG = Obj({
         "host": Line(), "port": Int(minimum=1, maximum=65535),
         "security": Enum(("none", "starttls", "ssl")),
         "username": Line(), "password_env": Line(max_len=100),
-        "from": Check(check_mailbox, "a sender like 'Name <name@example.com>'"),
+        "from": Check(check_mailbox, "a sender like 'Name <name@example.com>'",
+                      placeholder_inside=None),
         "timeout": Int(minimum=1, maximum=600),
     }),
     "output": Line(max_len=1000), "templates": Line(max_len=1000),
@@ -172,8 +172,6 @@ def _apply_env(nodes: MapNode, environ) -> None:
 
 
 def _has_settings(path: Path) -> bool:
-    from visitplan.visit.loader import read_text
-
     text = read_text(path, str(path))
     return any(line.strip() and not line.lstrip().startswith("#")
                and line.strip() not in ("---", "...") for line in text.splitlines())
@@ -210,8 +208,6 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
 
 def _name_env_problems(problems):
     """Problems found in values that came from the environment name the variable."""
-    from dataclasses import replace
-
     out = []
     for p in problems:
         if p.line == 0 and p.field:

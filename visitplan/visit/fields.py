@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zoneinfo
 from email.utils import parseaddr
 
 from visitplan.visit.schema import Check, Enum, Str, did_you_mean
@@ -39,8 +40,6 @@ def check_mailbox(text: str) -> str:
 @functools.cache
 def check_domain(text: str) -> str:
     """A mail domain such as brightway.example (letters, digits, hyphens, dots)."""
-    import re
-
     name = text.strip().lower()
     if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
                         r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", name):
@@ -65,14 +64,10 @@ def check_country(text: str) -> str:
 
 @functools.cache
 def _zones() -> frozenset[str]:
-    import zoneinfo
-
     return frozenset(zoneinfo.available_timezones())
 
 
 def check_timezone(text: str):
-    import zoneinfo
-
     if text in _zones():
         return text
     try:

@@ -34,8 +34,20 @@ class Context:
         return [p for p in self.problems if p.severity == "error"]
 
 
-# what `visitplan new` writes for the user to fill in: <like this>
-PLACEHOLDER = re.compile(r"<[^<>=\"'/]*>")
+# what `visitplan new` writes for the user to fill in: <like this>, <name in the guest's own
+# script>, <rep@your-company.example>; not markup such as <a href="..."> or </b>
+PLACEHOLDER = re.compile(r"<[^<>=\"/\n]+>")
+# inside a longer value only a placeholder of several words counts (`Kim <as in the
+# passport>`); `a <b> c` is text
+_PLACEHOLDER_INSIDE = re.compile(r"<[^<>=\"/\n]*\s[^<>=\"/\n]*>")
+# dates outside these years are typing mistakes, and the plan's arithmetic (anchors a few
+# days before arrival, the follow-up after departure) must stay far from datetime's limits
+MIN_YEAR, MAX_YEAR = 1900, 2200
+# C0 and C1 control characters and DEL; tab is text, and what Python counts as a line break
+# (LF, CR, VT, FF, FS, GS, RS, NEL) has its own rule: one-line text refuses it, and
+# multi-line text keeps only LF and CR (_ODD_BREAKS)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_ODD_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85]")
 
 
 class Invalid(Exception):
@@ -52,6 +64,9 @@ def _describe(value) -> str:
 
 class Field:
     description = ""
+    # a placeholder that is the whole value, or one of several words inside it; multi-line
+    # text (which may quote markup) only counts the first; None: never (a mailbox)
+    placeholder_inside: bool | None = True
 
     def __init__(self, description: str = "", default: Any = None):
         self.description = description
@@ -64,8 +79,17 @@ class Field:
         if not isinstance(value, Scalar):
             ctx.error(value, path, f"expected {expected}, found {_describe(value)}")
             raise Invalid
-        if PLACEHOLDER.fullmatch(str(value).strip()):
-            ctx.error(value, path, f"still holds the placeholder {str(value).strip()}; "
+        control = _CONTROL.search(str(value))
+        if control:
+            ctx.error(value, path, "contains a control character "
+                      f"(U+{ord(control.group()):04X}); remove it")
+            raise Invalid
+        text = str(value).strip()
+        found = None if self.placeholder_inside is None else (
+            PLACEHOLDER.fullmatch(text)
+            or (self.placeholder_inside and _PLACEHOLDER_INSIDE.search(text)))
+        if found:
+            ctx.error(value, path, f"still holds the placeholder {found.group()}; "
                       f"fill in {expected}")
             raise Invalid
         return value
@@ -86,6 +110,7 @@ class Str(Field):
                  pattern: str | None = None, pattern_hint: str = ""):
         super().__init__(description, default)
         self.multiline, self.max_len = multiline, max_len
+        self.placeholder_inside = not multiline
         self.pattern, self.pattern_hint = pattern, pattern_hint
 
     def convert(self, value, path, ctx):
@@ -96,6 +121,11 @@ class Str(Field):
             raise Invalid
         if not self.multiline and len(f"{text}x".splitlines()) > 1:   # CR, LF, U+2028, ...
             ctx.error(value, path, "must be on one line (line breaks are not allowed here)")
+            raise Invalid
+        odd = _ODD_BREAKS.search(text)
+        if odd:
+            ctx.error(value, path, f"contains a control character (U+{ord(odd.group()):04X}); "
+                      "remove it")
             raise Invalid
         if len(text) > self.max_len:
             ctx.error(value, path, f"is {len(text)} characters long; at most {self.max_len}")
@@ -182,6 +212,10 @@ _AMBIGUOUS_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
 
 
 def _make_date(m, value, path, ctx) -> dt.date:
+    if not MIN_YEAR <= int(m.group(1)) <= MAX_YEAR:
+        ctx.error(value, path, f"{str(value).strip()!r} is not in the years {MIN_YEAR} to "
+                  f"{MAX_YEAR}; check the year")
+        raise Invalid
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError as exc:
@@ -242,9 +276,11 @@ class Check(Field):
     """A string checked by a function that returns the converted value or raises ValueError."""
 
     def __init__(self, check: Callable[[str], Any], expected: str, description="",
-                 default=None, json: dict | None = None):
+                 default=None, json: dict | None = None,
+                 placeholder_inside: bool | None = True):
         super().__init__(description, default)
         self.check, self.expected, self.json = check, expected, json or {"type": "string"}
+        self.placeholder_inside = placeholder_inside
 
     def convert(self, value, path, ctx):
         s = str(self.scalar(value, path, ctx, self.expected)).strip()
