@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
-from email.utils import parseaddr
 
 from visitplan.visit.schema import Check, Enum, Str, did_you_mean
 
@@ -26,14 +25,24 @@ def check_email(text: str) -> str:
     return text
 
 
+_MAILBOX = re.compile(r'\s*(?:(?P<name>"(?:[^"\\]|\\.)*"|[^<>",;@]*?)\s*<(?P<addr>[^<>]*)>'
+                      r'|(?P<bare>[^<>\s]+))\s*')
+
+
 def check_mailbox(text: str) -> str:
-    """`Name <addr@example.com>` or a bare address."""
-    if "\r" in text or "\n" in text:
+    """`Name <addr@example.com>` or a bare address: exactly one sender, on one line."""
+    if len(f"{text}x".splitlines()) > 1:   # CR, LF, U+2028, NEL...
         raise ValueError("a sender may not contain a line break")
-    name, addr = parseaddr(text)
-    if not addr:
-        raise ValueError(f"{text!r} is not an address like 'Name <name@example.com>'")
-    check_email(addr)
+    m = _MAILBOX.fullmatch(text)
+    if not m and text.count("@") > 1:
+        raise ValueError(f"{text!r} gives more than one address; give one sender like "
+                         "'Name <name@example.com>'")
+    addr = m and (m.group("addr") if m.group("addr") is not None else m.group("bare"))
+    if not addr or not _EMAIL.fullmatch(addr.strip()) or len(addr.strip()) > 254:
+        hint = (" (a name with a comma goes in double quotes: '\"Name, Ltd.\" <...>')"
+                if "," in text else "")
+        raise ValueError(f"{text!r} is not a valid sender; write it like "
+                         f"'Name <name@example.com>' or name@example.com{hint}")
     return text
 
 

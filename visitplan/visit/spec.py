@@ -7,8 +7,8 @@ against the configuration's `max_stay_days`).
 """
 from __future__ import annotations
 
-from visitplan.visit.fields import DIETS, Country, Email, Language, Line, check_diet, check_id, \
-    check_timezone
+from visitplan.visit.fields import (DIETS, Country, Email, Language, Line, check_diet,
+                                    check_id, check_timezone)
 from visitplan.visit.schema import Bool, Check, Date, DateTime, Enum, List, Obj, Str
 
 # a full week of a busy programme has about 40 items; 200 is five times that
