@@ -10,7 +10,8 @@ import pytest
 from visitplan.visit.fields import Country, Email, check_diet, check_timezone
 from visitplan.visit.loader import load_file, load_text
 from visitplan.visit.model import json_schema
-from visitplan.visit.schema import (Bool, Check, Context, Date, DateTime, Enum, Int, Invalid, List,
+from visitplan.visit.datefields import Date, DateTime
+from visitplan.visit.schema import (Bool, Check, Context, Enum, Int, Invalid, List,
                               Obj, Str, did_you_mean)
 
 

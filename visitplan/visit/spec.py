@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from visitplan.visit.fields import (DIETS, Country, Email, Language, Line, check_diet,
                                     check_id, check_timezone)
-from visitplan.visit.schema import Bool, Check, Date, DateTime, Enum, List, Obj, Str
+from visitplan.visit.datefields import Date, DateTime
+from visitplan.visit.schema import Bool, Check, Enum, List, Obj, Str
 
 # a full week of a busy programme has about 40 items; 200 is five times that
 MAX_SCHEDULE_ITEMS = 200
