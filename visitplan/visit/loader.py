@@ -8,6 +8,7 @@ column, and so does every key.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -29,6 +30,8 @@ _STANDARD_TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp",
                                             "value", "map", "seq")} | {"!"}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# a key holding one of these could not be named on one line of a message
+_ODD_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Scalar(str):
@@ -124,6 +127,9 @@ class _Converter:
             self.check_tag(key_node, path)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be a plain word", path)
+            if _ODD_KEY.search(key_node.value):
+                self.fail(key_node, f"the key {key_node.value!r} holds a line break or a "
+                          "control character; a key must be a plain word", path)
             kline, kcol = _mark(key_node)
             key = Scalar(key_node.value, kline, kcol, key_node.style not in (None, ""))
             if key in mapping and key in mapping.keys_at and not getattr(

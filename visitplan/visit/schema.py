@@ -35,10 +35,11 @@ class Context:
 
 # what `visitplan new` writes for the user to fill in: <like this>, <name in the guest's own
 # script>, <rep@your-company.example>; not markup such as <a href="..."> or </b>
-PLACEHOLDER = re.compile(r"<[^<>=\"/\n]+>")
+PLACEHOLDER = re.compile(r"<[^<>=\"/\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+>")
 # inside a longer value only a placeholder of several words counts (`Kim <as in the
 # passport>`); `a <b> c` is text
-_PLACEHOLDER_INSIDE = re.compile(r"<[^<>=\"/\n]*\s[^<>=\"/\n]*>")
+_PLACEHOLDER_INSIDE = re.compile(r"<[^<>=\"/\s]*[ \t][^<>=\"/\n\r\x0b\x0c\x1c-\x1e\x85"
+                                 r"\u2028\u2029]*>")
 # C0 and C1 control characters and DEL; tab is text, and what Python counts as a line break
 # (LF, CR, VT, FF, FS, GS, RS, NEL) has its own rule: one-line text refuses it, and
 # multi-line text keeps only LF and CR (_ODD_BREAKS)
