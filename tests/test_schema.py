@@ -309,3 +309,14 @@ def _plain(node):
     if not node.quoted and str(node) in ("true", "false"):
         return str(node) == "true"
     return str(node)
+
+
+def test_the_exported_schema_carries_the_list_limits():
+    """Editors learn the limits `check` enforces: 200 schedule items, 100 guests."""
+    from visitplan.visit.spec import MAX_SCHEDULE_ITEMS
+
+    properties = json_schema()["properties"]
+    assert properties["schedule"]["maxItems"] == MAX_SCHEDULE_ITEMS == 200
+    assert properties["guests"]["maxItems"] == 100
+    assert properties["sign"]["properties"]["size"] == {
+        "enum": ["a4", "a3"], "description": "paper size of the pickup sign"}

@@ -258,7 +258,8 @@ class List(Field):
         return out
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        schema = {"type": "array", "items": self.item.json_schema(),
+                  "maxItems": self.max_items}
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.allow_single:
