@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from visitplan import api
 from visitplan.cli import main
-from visitplan.errors import VisitplanError
+from visitplan.errors import ValidationFailed, VisitplanError
+from visitplan.visit.config import Config, load_config
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -49,7 +50,13 @@ KEYS = ["title", "purpose", "profiles", "language", "staff_language", "timezone"
 WORDS = ["2026-12-08 10:35", "2026-12-10 11:40", "9999-12-31 23:00", "0001-01-01 00:00",
          "2026-02-30", "10:35", "KR", "NO", "CN", "halal", "allergy:", "flight", "meeting",
          "meal", "a4", "a3", "yes", "no", "~", "vip", "korean", "<name>", "../x.jpg",
-         "/dev/zero", "Asia/Shanghai", "Mars/Base", "a@b.example", "a@b", "-1", "1e9"]
+         "/dev/zero", "Asia/Shanghai", "Mars/Base", "a@b.example", "a@b", "-1", "1e9",
+         "Asia", "9" * 5000, "Name <a@b.example>", "08:00", "25:00", "a3", "none"]
+CONFIG_KEYS = ["language", "staff_language", "host", "departments", "smtp", "output",
+               "templates", "profiles", "state", "office_hours", "day_start", "visits",
+               "timezone", "work_week", "holidays", "pre_arrival_days", "cars",
+               "max_tasks_per_day", "sign", "max_stay_days", "message_id_domain", "sales",
+               "port", "from", "start", "end", "size", "group", "company"]
 
 
 def _dates() -> st.SearchStrategy[str]:
@@ -169,3 +176,20 @@ def test_the_valid_visit_passes(runner, tmp_path):
     path.write_text(yaml.safe_dump(VALID, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(main, ["check", str(path)])
     assert result.exit_code == 0, result.output
+
+
+@SETTINGS
+@given(data=st.dictionaries(st.sampled_from(CONFIG_KEYS), VALUES, max_size=6),
+       environ=st.dictionaries(st.sampled_from(["VISITPLAN_SMTP_PORT", "VISITPLAN_SMTP_HOTS",
+                                                "VISITPLAN_STATE", "VISITPLAN_CARS"]),
+                               st.sampled_from(WORDS), max_size=2))
+def test_generated_configurations(tmp_path, data, environ):
+    """A configuration file and VISITPLAN_* variables: a Config, or problems one line each."""
+    path = tmp_path / "visitplan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        assert isinstance(load_config(str(path), environ), Config)
+    except ValidationFailed as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert len(str(problem).splitlines()) == 1, repr(str(problem))

@@ -332,3 +332,18 @@ def test_a_configuration_that_is_a_device(run, examples_dir):
     assert result.exit_code == 2
     assert result.stderr == ("/dev/zero: is not a regular file (a device, a pipe or a "
                              "socket); give a YAML file\n")
+
+
+@pytest.mark.parametrize("zone", ["Asia", "x" * 5000])
+def test_a_time_zone_that_is_a_folder_or_too_long(run, tmp_path, zone):
+    path = visit(tmp_path, replace={"timezone: Asia/Shanghai": f"timezone: {zone}"})
+    assert check_fails(run, path).startswith(f":2:11: timezone: {zone[:100]!r} is not an IANA "
+                                             "time zone")
+
+
+def test_a_port_of_five_thousand_digits(run, tmp_path, examples_dir):
+    config = tmp_path / "visitplan.yaml"
+    config.write_text("smtp: {port: " + "9" * 5000 + "}\n", encoding="utf-8")
+    result = run("--config", config, "check", examples_dir / "hanbit-korean.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == f"{config}:1:14: smtp.port: {'9' * 30}… is out of range 1 to 65535\n"

@@ -320,3 +320,16 @@ def test_the_exported_schema_carries_the_list_limits():
     assert properties["guests"]["maxItems"] == 100
     assert properties["sign"]["properties"]["size"] == {
         "enum": ["a4", "a3"], "description": "paper size of the pickup sign"}
+
+
+@pytest.mark.parametrize("name", ["Asia", "Europe", "posixrules", "a" * 5000, "../UTC",
+                                  "Asia/../Asia/Shanghai"])
+def test_only_listed_time_zones_count(name):
+    with pytest.raises(ValueError, match="is not an IANA time zone"):
+        check_timezone(name)
+
+
+def test_a_number_of_thousands_of_digits_is_out_of_range():
+    assert error(Int(minimum=1, maximum=65535), "9" * 5000) == (
+        f"f.yaml:1:4: v: {'9' * 30}… is out of range 1 to 65535")
+    assert convert(Int(minimum=1, maximum=65535), "0000025") == (25, [])

@@ -185,7 +185,11 @@ class Int(Field):
     def convert(self, value, path, ctx):
         s = str(self.scalar(value, path, ctx, "a whole number")).strip()
         if not re.fullmatch(r"[+-]?\d+", s):
-            ctx.error(value, path, f"{s!r} is not a whole number")
+            ctx.error(value, path, f"{s[:100]!r} is not a whole number")
+            raise Invalid
+        if len(s.lstrip("+-0")) > 18:   # int() refuses past 4300 digits; no setting needs 19
+            ctx.error(value, path, f"{s[:30]}… is out of range {self.minimum} to "
+                      f"{self.maximum}")
             raise Invalid
         n = int(s)
         if (self.minimum is not None and n < self.minimum) or (
