@@ -347,3 +347,26 @@ def test_a_port_of_five_thousand_digits(run, tmp_path, examples_dir):
     result = run("--config", config, "check", examples_dir / "hanbit-korean.yaml")
     assert result.exit_code == 2
     assert result.stderr == f"{config}:1:14: smtp.port: {'9' * 30}… is out of range 1 to 65535\n"
+
+
+def test_check_of_a_folder_reports_each_hostile_file_and_passes_the_good_one(run, tmp_path):
+    folder = tmp_path / "visits"
+    folder.mkdir()
+    good = visit(folder, name="good.yaml")
+    bad = {
+        "alias.yaml": "purpose: &a [*a]\n",
+        "merge.yaml": "value: &v {<<: *v}\n",
+        "deep.yaml": "purpose: " + "[" * 999 + "]" * 999 + "\n",
+        "nul.yaml": 'minutes: {summary: Done., photos: ["a\\0.jpg"]}\n',
+    }
+    for name, extra in bad.items():
+        visit(folder, extra, name=name)
+    visit(folder, replace={"2026-12-08 10:35": "9999-12-31 23:00",
+                           "2026-12-10 11:40": "9999-12-31 23:30"}, name="year.yaml")
+    result = run("check", folder)
+    assert result.exit_code == 2
+    assert f"{good}: ok" in result.stdout
+    lines = result.stderr.splitlines()
+    for name in (*bad, "year.yaml"):
+        assert any(line.startswith(f"{folder / name}:") for line in lines), name
+    assert len(lines) == len(bad) + 2    # the year file has two: arrival and departure
