@@ -4,6 +4,11 @@ Nothing here constructs objects: the text is composed into PyYAML's node graph w
 safe loader and converted by us. Every scalar stays a string (`Scalar`), so the schema, not
 YAML 1.1, decides what `NO` or `10:30` means. Mappings and sequences keep their line and
 column, and so does every key.
+
+Hostile files cost little and end as one Problem at their place: only a regular file of at
+most MAX_BYTES is read (checked before reading, never more read than the limit), aliases
+may repeat a value at most MAX_NODES times in all and never contain themselves, values nest
+at most MAX_DEPTH levels, and a character YAML refuses is reported by line and column.
 """
 from __future__ import annotations
 
