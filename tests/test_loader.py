@@ -224,3 +224,31 @@ def test_merging_something_that_is_not_a_mapping():
 
 def test_a_key_that_is_not_a_plain_word():
     assert problems_of("? [a, b]\n: value\n") == ["v.yaml:1:3: a key must be a plain word"]
+
+
+@pytest.mark.parametrize("text, key", [('"a\\rb": 1\n', "'a\\rb'"),
+                                       ('host: {"x\\u2028y": 1}\n', "'x\\u2028y'"),
+                                       ('"\\t": 1\n', "'\\t'")])
+def test_a_key_with_a_line_break_or_control_character(text, key):
+    [message] = problems_of(text)
+    assert message.endswith(f"the key {key} holds a line break or a control character; a key "
+                            "must be a plain word")
+    assert len(message.splitlines()) == 1
+
+
+def test_nesting_and_aliases_that_never_end():
+    assert problems_of("a: &a [*a]\n") == [
+        "v.yaml:1:4: a[0]: an alias (*name) refers to the value that contains it, which would "
+        "never end; repeat the values instead"]
+    # the top-level mapping is the first level
+    assert problems_of("x: " + "[" * 100 + "]" * 100 + "\n") == [
+        "v.yaml:1:103: x: values nest more than 100 levels deep"]
+    assert load_text("x: " + "[" * 99 + "]" * 99 + "\n", "v.yaml")["x"] is not None
+    # the same mapping twice, side by side, is repetition, not a loop
+    data = load_text("a: &a {k: 1}\nb: [*a, *a]\n", "v.yaml")
+    assert data["b"] == [{"k": "1"}, {"k": "1"}]
+
+
+def test_a_raw_control_character_gives_line_and_column():
+    assert problems_of("title: ok\nhost: a\x07b\n") == [
+        "v.yaml:2:8: invalid YAML: the control character U+0007 is not allowed in a YAML file"]

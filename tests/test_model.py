@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from visitplan.visit.config import Config
 from visitplan.errors import ValidationFailed
@@ -188,7 +189,7 @@ def _minutes(*photos: str) -> str:
 
 def test_photos_resolve_against_the_visit_folder_not_the_cwd(tmp_path, isolated_env):
     (tmp_path / "photos").mkdir()
-    (tmp_path / "photos" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    Image.new("RGB", (8, 6)).save(tmp_path / "photos" / "a.jpg")
     visit = load(tmp_path, visit_text(extra=_minutes("photos/a.jpg", "./photos/../photos/a.jpg")))
     assert Path.cwd() == isolated_env["cwd"]
     assert visit.minutes.photos == [(tmp_path / "photos" / "a.jpg").resolve()] * 2
@@ -362,3 +363,68 @@ def test_contact_and_leader_without_a_name_anywhere(tmp_path):
         "5:12: host.contact.name: is required (in the visit or the configuration's host:)",
         "6:11: host.leader.name: is required (in the visit or the configuration's host:)",
     ]
+
+
+# ---------------------------------------------------------------- sign settings
+
+def test_sign_settings_come_from_the_visit_then_the_configuration(tmp_path):
+    assert load(tmp_path, visit_text()).sign == {"size": "a4", "group": False}
+    config = Config(sign={"size": "a3", "group": False})
+    assert load(tmp_path, visit_text(), config=config).sign == {"size": "a3", "group": False}
+    visit = load(tmp_path, visit_text(extra="sign: {group: true}\n"), config=config)
+    assert visit.sign == {"size": "a3", "group": True}
+    visit = load(tmp_path, visit_text(extra="sign: {size: A4, group: yes}\n"), config=config)
+    assert visit.sign == {"size": "a4", "group": True}
+
+
+def test_bad_sign_settings(tmp_path):
+    assert problems(tmp_path, visit_text(extra="sign: {size: a5, grup: true}\n")) == [
+        "10:14: sign.size: 'a5' is not one of a4, a3",
+        "10:18: sign.grup: unknown key 'grup'; did you mean 'group'?"]
+
+
+# ---------------------------------------------------------------- the Latin name comes from the caller
+
+def test_the_latin_name_is_derived_only_by_the_function_given(tmp_path):
+    text = visit_text().replace("{name: Ola Nordmann, country: NO,", "{name: 김민준, country: KR,")
+    assert load(tmp_path, text).guests[0].name_latin is None
+    calls = []
+
+    def latin(name, country):
+        calls.append((name, country))
+        return "Kim Minjun"
+
+    guest = load(tmp_path, text, latin_name=latin).guests[0]
+    assert (guest.name_latin, guest.name_latin_derived) == ("Kim Minjun", True)
+    assert calls == [("김민준", "KR")]
+    given = text.replace("country: KR,", "name_latin: Kim Min-jun, country: KR,")
+    guest = load(tmp_path, given, latin_name=latin).guests[0]
+    assert (guest.name_latin, guest.name_latin_derived) == ("Kim Min-jun", False)
+    assert len(calls) == 1
+
+
+def test_the_visit_package_imports_no_later_stage_and_nothing_inside_functions():
+    """visit/ is the first stage: it imports nothing of rules/, documents/, mail/, cron/,
+    cli/ or api, and every import of visitplan sits at the top of its module."""
+    import ast
+
+    folder = Path(__file__).resolve().parent.parent / "visitplan" / "visit"
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        lines = path.read_text(encoding="utf-8").count("\n")
+        assert lines <= 400, f"{path.name} has {lines} lines"
+        assert ast.get_docstring(tree), f"{path.name} has no docstring"
+        top = set(id(node) for node in tree.body)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                if name.startswith("visitplan"):
+                    assert name.startswith(("visitplan.visit", "visitplan.errors")), \
+                        f"{path.name} imports {name}"
+                    assert id(node) in top, f"{path.name}:{node.lineno} imports {name} " \
+                        "inside a function"

@@ -10,7 +10,8 @@ import pytest
 from visitplan.visit.fields import Country, Email, check_diet, check_timezone
 from visitplan.visit.loader import load_file, load_text
 from visitplan.visit.model import json_schema
-from visitplan.visit.schema import (Bool, Check, Context, Date, DateTime, Enum, Int, Invalid, List,
+from visitplan.visit.datefields import Date, DateTime
+from visitplan.visit.schema import (Bool, Check, Context, Enum, Int, Invalid, List,
                               Obj, Str, did_you_mean)
 
 
@@ -308,3 +309,27 @@ def _plain(node):
     if not node.quoted and str(node) in ("true", "false"):
         return str(node) == "true"
     return str(node)
+
+
+def test_the_exported_schema_carries_the_list_limits():
+    """Editors learn the limits `check` enforces: 200 schedule items, 100 guests."""
+    from visitplan.visit.spec import MAX_SCHEDULE_ITEMS
+
+    properties = json_schema()["properties"]
+    assert properties["schedule"]["maxItems"] == MAX_SCHEDULE_ITEMS == 200
+    assert properties["guests"]["maxItems"] == 100
+    assert properties["sign"]["properties"]["size"] == {
+        "enum": ["a4", "a3"], "description": "paper size of the pickup sign"}
+
+
+@pytest.mark.parametrize("name", ["Asia", "Europe", "posixrules", "a" * 5000, "../UTC",
+                                  "Asia/../Asia/Shanghai"])
+def test_only_listed_time_zones_count(name):
+    with pytest.raises(ValueError, match="is not an IANA time zone"):
+        check_timezone(name)
+
+
+def test_a_number_of_thousands_of_digits_is_out_of_range():
+    assert error(Int(minimum=1, maximum=65535), "9" * 5000) == (
+        f"f.yaml:1:4: v: {'9' * 30}… is out of range 1 to 65535")
+    assert convert(Int(minimum=1, maximum=65535), "0000025") == (25, [])

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from visitplan.errors import InputError, ValidationFailed
+from visitplan.rules.advice import derived_name_latin
 from visitplan.rules.engine import load_registry, plan
 from visitplan.text.i18n import staff_languages
 from visitplan.visit.config import Config, load_config
@@ -36,7 +37,8 @@ class Session:
         return self._registry
 
     def load_visit(self, path: Path | str):
-        return load_visit(Path(path), self.config, set(self.registry))
+        return load_visit(Path(path), self.config, set(self.registry),
+                          latin_name=derived_name_latin)
 
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""

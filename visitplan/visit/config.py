@@ -6,29 +6,46 @@ the environment wins over the file. Paths are relative to the configuration file
 """
 from __future__ import annotations
 
+import difflib
 import os
-from dataclasses import dataclass, field
+import re
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from visitplan.errors import ValidationFailed
-from visitplan.visit.fields import (Country, Email, Language, Line, check_domain, check_mailbox,
-                                    check_timezone)
-from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file
-from visitplan.visit.model import host_schema
+from visitplan.errors import Problem, ValidationFailed
+from visitplan.visit.fields import (Email, Language, Line, check_country, check_domain,
+                                    check_mailbox, check_timezone)
+from visitplan.visit.loader import MapNode, Scalar, SeqNode, load_file, read_text
+from visitplan.visit.spec import host_schema
 from visitplan.visit.schema import Bool, Check, Context, Enum, Int, Invalid, List, Obj
 
 DEPARTMENTS = ("sales", "admin", "factory", "hr", "leader", "reception")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENV_PREFIX = "VISITPLAN_"
+# the variable holding the SMTP password unless smtp.password_env names another
+DEFAULT_PASSWORD_ENV = ENV_PREFIX + "SMTP_PASSWORD"
+# VISITPLAN_* variables that are not settings but are read on purpose: where the
+# configuration is, and the test suite's switch to rewrite its golden files. Any other
+# VISITPLAN_* variable that is no setting is a misspelling and stops the load.
+OTHER_VARIABLES = frozenset({ENV_PREFIX + "CONFIG", ENV_PREFIX + "UPDATE_GOLDEN"})
 
 
 def _clock(text: str) -> str:
-    import re
-
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ValueError(f"{text!r} is not a time of day like 08:00")
     return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _holiday_country(text: str) -> str:
+    if text.lower() == "none":
+        return "none"
+    try:
+        return check_country(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is neither a country code (two letters, like CN) nor "
+                         "'none'") from None
 
 
 def Clock(description=""):
@@ -46,7 +63,8 @@ CONFIG = Obj({
         "host": Line(), "port": Int(minimum=1, maximum=65535),
         "security": Enum(("none", "starttls", "ssl")),
         "username": Line(), "password_env": Line(max_len=100),
-        "from": Check(check_mailbox, "a sender like 'Name <name@example.com>'"),
+        "from": Check(check_mailbox, "a sender like 'Name <name@example.com>'",
+                      placeholder_inside=None),
         "timeout": Int(minimum=1, maximum=600),
     }),
     "output": Line(max_len=1000), "templates": Line(max_len=1000),
@@ -59,8 +77,9 @@ CONFIG = Obj({
                       "what 'today' is for run and due (default: the system's)"),
     "work_week": List(Enum(WEEKDAYS), description="the host's working days "
                       "(default mon to fri)"),
-    "holidays": Line(max_len=10, description="whose public holidays and make-up working "
-                     "days count (a country code, or 'none'; default host.country)"),
+    "holidays": Check(_holiday_country, "a country code or none", "whose public holidays "
+                      "and make-up working days count (a country code, or 'none'; default "
+                      "host.country)", json={"type": "string", "pattern": "^([A-Za-z]{2}|none)$"}),
     "pre_arrival_days": Int(minimum=0, maximum=30, description="days before arrival the "
                             "guests' pre-arrival email goes out (default 3)"),
     "cars": Int(minimum=1, maximum=100, description="pickups at once before agenda warns"),
@@ -172,8 +191,6 @@ def _apply_env(nodes: MapNode, environ) -> None:
 
 
 def _has_settings(path: Path) -> bool:
-    from visitplan.visit.loader import read_text
-
     text = read_text(path, str(path))
     return any(line.strip() and not line.lstrip().startswith("#")
                and line.strip() not in ("---", "...") for line in text.splitlines())
@@ -192,7 +209,8 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
     try:
         data = CONFIG.convert(nodes, "", ctx)
     except Invalid:
-        raise ValidationFailed(_name_env_problems(ctx.problems)) from None
+        raise ValidationFailed(_name_env_problems(ctx.problems)
+                               + unknown_variables(environ, nodes)) from None
     # paths from the file are relative to the file; from the environment, to the working folder
     here = (cwd or Path.cwd()).resolve()
     base = path.parent.resolve() if path else here
@@ -200,6 +218,10 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
         if key in data:
             origin = here if ENV_PREFIX + key.upper() in environ else base
             data[key] = origin / Path(data[key]).expanduser()
+    _check_settings(nodes, data, ctx)
+    problems = _name_env_problems(ctx.errors) + unknown_variables(environ, nodes, data)
+    if problems:
+        raise ValidationFailed(problems)
     hours = {"start": "08:00", "end": "19:00", **data.pop("office_hours", {})}
     if "work_week" in data:
         data["work_week"] = tuple(d for d in WEEKDAYS if d in data["work_week"])
@@ -208,10 +230,50 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
     return Config(path=path, office_hours=hours, **data)
 
 
+def _check_settings(nodes: MapNode, data: dict, ctx: Context) -> None:
+    """Checks across keys, and of what a path points at, after each key was read alone."""
+    hours = {"start": "08:00", "end": "19:00", **data.get("office_hours", {})}
+    if hours["start"] >= hours["end"]:   # both are HH:MM, so text order is time order
+        given = nodes.get("office_hours")
+        node = given.get("end", given) if isinstance(given, MapNode) else nodes
+        ctx.error(node, "office_hours.end", f"office hours end at {hours['end']}, not after "
+                  f"they start at {hours['start']}; give start before end")
+    if "state" in data:
+        state = data["state"]
+        try:
+            mode = os.stat(state)
+        except OSError:   # missing (made at first use) or unreachable (said when opened)
+            return
+        if stat.S_ISDIR(mode.st_mode):
+            ctx.error(nodes.get("state"), "state", f"{str(state)!r} is a folder; give the "
+                      "path of the state file, like "
+                      f"{str(Path(state) / 'state.sqlite3')!r}")
+        elif not stat.S_ISREG(mode.st_mode):
+            ctx.error(nodes.get("state"), "state", f"{str(state)!r} is not a regular file "
+                      "(a device, a pipe or a socket); give the path of the state file")
+
+
+def unknown_variables(environ, nodes: MapNode, data: dict | None = None) -> list[Problem]:
+    """A VISITPLAN_* variable that is no setting: a misspelling that would be ignored."""
+    known = set(_env_keys(CONFIG)) | OTHER_VARIABLES | {DEFAULT_PASSWORD_ENV}
+    smtp = (data or {}).get("smtp") or {}
+    if smtp.get("password_env"):
+        known.add(smtp["password_env"])
+    elif isinstance(nodes.get("smtp"), MapNode) and isinstance(
+            nodes["smtp"].get("password_env"), Scalar):
+        known.add(str(nodes["smtp"]["password_env"]).strip())
+    problems = []
+    for var in sorted(environ):
+        if var.startswith(ENV_PREFIX) and var not in known:
+            close = difflib.get_close_matches(var, sorted(known), n=1, cutoff=0.8)
+            hint = f"; did you mean {close[0]}?" if close else \
+                "; settings are VISITPLAN_ and the key in capitals, like VISITPLAN_SMTP_HOST"
+            problems.append(Problem("environment", 0, 0, "", f"unknown variable {var}{hint}"))
+    return problems
+
+
 def _name_env_problems(problems):
     """Problems found in values that came from the environment name the variable."""
-    from dataclasses import replace
-
     out = []
     for p in problems:
         if p.line == 0 and p.field:

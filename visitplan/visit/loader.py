@@ -4,9 +4,17 @@ Nothing here constructs objects: the text is composed into PyYAML's node graph w
 safe loader and converted by us. Every scalar stays a string (`Scalar`), so the schema, not
 YAML 1.1, decides what `NO` or `10:30` means. Mappings and sequences keep their line and
 column, and so does every key.
+
+Hostile files cost little and end as one Problem at their place: only a regular file of at
+most MAX_BYTES is read (checked before reading, never more read than the limit), aliases
+may repeat a value at most MAX_NODES times in all and never contain themselves, values nest
+at most MAX_DEPTH levels, and a character YAML refuses is reported by line and column.
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 
 import yaml
@@ -18,12 +26,17 @@ from visitplan.errors import Problem, ValidationFailed
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
+# a visit nests four levels; a hundred leaves room for anything sensible and keeps the
+# conversion far from Python's recursion limit
+MAX_DEPTH = 100
 _STANDARD_TAG = "tag:yaml.org,2002:"
 # tags the safe resolver gives plain values (or a user writes to force text); any other tag,
 # `!!python/object/apply:...`, `!!binary` or `!!set` included, is refused
 _PLAIN_TAGS = {_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp",
                                             "value", "map", "seq")} | {"!"}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# a key holding one of these could not be named on one line of a message
+_ODD_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Scalar(str):
@@ -71,6 +84,7 @@ class _Converter:
         self.filename = filename
         self.count = 0
         self.problems: list[Problem] = []   # problems that do not stop the reading
+        self.active: list = []               # the nodes being converted, outermost first
 
     def fail(self, node, message: str, field: str = ""):
         line, col = _mark(node)
@@ -92,6 +106,19 @@ class _Converter:
         line, col = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return Scalar(node.value, line, col, node.style in ("'", '"', "|", ">"))
+        if any(node is outer for outer in self.active):
+            self.fail(node, "an alias (*name) refers to the value that contains it, which "
+                            "would never end; repeat the values instead", path)
+        if len(self.active) >= MAX_DEPTH:
+            top = path.split("[")[0].split(".")[0]   # the full path would be 100 levels long
+            self.fail(node, f"values nest more than {MAX_DEPTH} levels deep", top)
+        self.active.append(node)
+        try:
+            return self._collection(node, path, line, col)
+        finally:
+            self.active.pop()
+
+    def _collection(self, node, path: str, line: int, col: int):
         if isinstance(node, yaml.SequenceNode):
             seq = SeqNode(line, col)
             for i, item in enumerate(node.value):
@@ -105,6 +132,9 @@ class _Converter:
             self.check_tag(key_node, path)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be a plain word", path)
+            if _ODD_KEY.search(key_node.value):
+                self.fail(key_node, f"the key {key_node.value!r} holds a line break or a "
+                          "control character; a key must be a plain word", path)
             kline, kcol = _mark(key_node)
             key = Scalar(key_node.value, kline, kcol, key_node.style not in (None, ""))
             if key in mapping and key in mapping.keys_at and not getattr(
@@ -136,19 +166,55 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def _too_big(label: str, size: int) -> ValidationFailed:
+    return ValidationFailed([Problem(label, 0, 0, "", f"is {size // 1024} KiB; a visit or "
+                                     "configuration file may be at most 1 MiB")])
+
+
+def read_bytes(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file no larger than `limit`. A device, a pipe or a folder is
+    refused before anything is read (opening does not wait for a pipe's writer), and never
+    more than `limit` + 1 bytes are read, whatever the file claims."""
+    def fail(message: str) -> ValidationFailed:
+        return ValidationFailed([Problem(label, 0, 0, "", message)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a YAML file") from None
+    except (OSError, ValueError) as exc:   # ValueError: a NUL in the path
+        raise fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        mode = os.fstat(fd)
+        if stat.S_ISDIR(mode.st_mode):
+            raise fail("is a folder, not a YAML file")
+        if not stat.S_ISREG(mode.st_mode):
+            raise fail("is not a regular file (a device, a pipe or a socket); give a "
+                       "YAML file")
+        if mode.st_size > limit:
+            raise _too_big(label, mode.st_size)
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:   # it grew while we read
+        raise _too_big(label, len(data))
+    return data
+
+
 def read_text(path: Path, label: str) -> str:
     """Read a UTF-8 file no larger than 1 MiB, or fail with one clear problem."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationFailed([Problem(label, 0, 0, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ValidationFailed([Problem(label, 0, 0, "", "is a folder, not a YAML file")]) from None
-    except OSError as exc:
-        raise ValidationFailed([Problem(label, 0, 0, "", f"cannot be read: {exc.strerror}")]) from None
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed([Problem(label, 0, 0, "", f"is {len(data) // 1024} KiB; a visit "
-                                        "or configuration file may be at most 1 MiB")])
+    data = read_bytes(path, label)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -170,6 +236,11 @@ def load_text(text: str, label: str, what: str = "a visit file",
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or exc.context or "invalid YAML"
         raise ValidationFailed([Problem(label, line, col, "", f"invalid YAML: {what}")]) from None
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow, by offset
+        line, col = line_col(text, exc.position)
+        raise ValidationFailed([Problem(label, line, col, "", "invalid YAML: "
+                                        f"{_character(exc.character)} is not allowed in a "
+                                        "YAML file")]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(label, 0, 0, "", f"invalid YAML: {exc}")]) from None
     if node is None or (isinstance(node, yaml.ScalarNode) and not node.style
@@ -186,6 +257,19 @@ def load_text(text: str, label: str, what: str = "a visit file",
     if converter.problems:
         raise ValidationFailed(converter.problems)
     return mapping
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    offset = max(0, min(offset, len(text)))
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _character(char) -> str:
+    code = char if isinstance(char, int) else ord(char)
+    if code == 0:
+        return "a NUL character (U+0000)"
+    return f"the control character U+{code:04X}"
 
 
 def load_file(path: Path, label: str | None = None, what: str = "a visit file",

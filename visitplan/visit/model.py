@@ -1,294 +1,56 @@
-"""The visit: its schema, its typed model, and the checks that span several fields."""
+"""Loading a visit: read the file, validate it against the schema, build the typed Visit
+and run the checks that span several fields (ranges, the stay's length, photos, profiles).
+
+`load_visit` is the entry point. The names of the types are re-exported here for callers
+that know a visit by this module.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from visitplan.errors import Problem, ValidationFailed
-from visitplan.visit.fields import (DIETS, Country, Email, Language, Line, check_diet, check_id,
-                              check_timezone)
-from visitplan.visit.loader import MapNode, SeqNode, load_text, read_text
-from visitplan.visit.schema import (Bool, Check, Context, Date, DateTime, Enum, Invalid, List, Obj,
-                              Str)
+from visitplan.visit.fields import check_id
+from visitplan.visit.loader import SeqNode, load_text, read_text
+from visitplan.visit.photos import ImageRefused, find_image
+from visitplan.visit.records import (Followup, Guest, Host, Hotel, Minutes, NextStep, Person,
+                                     ScheduleItem, Travel, Visit, split_path)
+from visitplan.visit.schema import Context, Invalid, did_you_mean
+from visitplan.visit.spec import (SCHEDULE_KINDS, TRAVEL_MODES, VISIT, host_schema,
+                                  json_schema)
 
-SCHEDULE_KINDS = ("showroom", "factory", "meeting", "meal", "sightseeing", "transfer", "free")
-TRAVEL_MODES = ("flight", "train", "car", "other")
-PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+__all__ = ["SCHEDULE_KINDS", "TRAVEL_MODES", "Followup", "Guest", "Host", "Hotel", "Minutes",
+           "NextStep", "Person", "ScheduleItem", "Travel", "Visit", "host_schema",
+           "json_schema", "load_visit", "parse_visit"]
 
-# ---------------------------------------------------------------- schema
-
-def _person(required=("name",), what="person"):
-    return Obj({
-        "name": Line(f"the {what}'s name as written in their own script"),
-        "name_latin": Line("the name in Latin letters, as in the passport"),
-        "role": Line("job title"),
-        "email": Email(),
-        "phone": Line(max_len=40),
-    }, required=required)
+DEFAULT_MAX_STAY_DAYS = 60
+# (name, country) -> the name in Latin letters, or None when none can be derived
+LatinName = Callable[[str, str], "str | None"]
 
 
-def host_schema(required=("company",)) -> Obj:
-    return Obj({
-        "company": Line("the host company's name in Latin letters"),
-        "company_local": Line("the host company's name in its own script"),
-        "country": Country("the host's country; guests from elsewhere make it foreign trade"),
-        # names may come from the configuration's host:, so the merge checks them
-        "contact": _person(required=(), what="contact"),
-        "leader": _person(required=(), what="leader"),
-    }, required=required, description="the hosting company")
+def load_visit(path: Path, config=None, known_profiles=None, label: str | None = None,
+               latin_name: LatinName | None = None) -> Visit:
+    """Read, validate and build a visit. Raises ValidationFailed with every error found.
 
-
-GUEST = Obj({
-    "name": Line("the guest's name in their own script (Hangul, Chinese or Latin)"),
-    "name_latin": Line("the name in Latin letters as in the passport, surname first for "
-                       "Korean and Chinese names"),
-    "title": Line("job title"),
-    "company": Line(),
-    "country": Country("ISO 3166-1 alpha-2"),
-    "gender": Enum(("male", "female")),
-    "senior": Bool("the most senior guest leads introductions and serving order"),
-    "vip": Bool("true applies the vip profile"),
-    "email": Email(),
-    "phone": Line(max_len=40),
-    "diet": List(Check(check_diet, "a diet", json={"type": "string", "pattern":
-                 "^(" + "|".join(DIETS) + "|allergy:.+)$"}), allow_single=True),
-}, required=("name", "country"))
-
-
-def _travel(arrival: bool) -> Obj:
-    fields = {
-        "by": Enum(TRAVEL_MODES),
-        "number": Line("flight or train number", max_len=40),
-        "from" if arrival else "to": Line("where from" if arrival else "where to"),
-        "at": DateTime("local date and time, YYYY-MM-DD HH:MM"),
-        "place": Line("airport, station or address"),
-    }
-    if arrival:
-        fields["pickup"] = Bool("true when the host meets the guests")
-    return Obj(fields, required=("at",))
-
-
-VISIT = Obj({
-    "id": Check(check_id, "an id", "default: the file name without extension"),
-    "title": Line(),
-    "purpose": Str(multiline=True),
-    "profiles": List(Line(max_len=60), allow_single=True,
-                     description="profiles besides those applied automatically"),
-    "language": Language("guest-facing documents"),
-    "staff_language": Language("staff documents"),
-    "timezone": Check(check_timezone, "an IANA time zone", "the visit's IANA time zone"),
-    "host": host_schema(required=()),
-    "guests": List(GUEST, min_items=1, max_items=100),
-    "arrival": _travel(True),
-    "departure": _travel(False),
-    "hotel": Obj({"name": Line(), "address": Line(max_len=500),
-                  "booked_by": Enum(("host", "guest"))}, required=("name",)),
-    "schedule": List(Obj({
-        "at": DateTime(), "until": DateTime(), "kind": Enum(SCHEDULE_KINDS),
-        "what": Line(max_len=500), "where": Line(), "notes": Str(multiline=True),
-    }, required=("at", "kind", "what"))),
-    "gifts": Bool("the host gives gifts"),
-    "value": Obj({"current": Enum(("high", "low")), "potential": Enum(("high", "low"))},
-                 description="customer value (current / potential); high/high applies vip"),
-    "minutes": Obj({
-        "summary": Str(multiline=True, max_len=20000),
-        "decisions": List(Str(multiline=True), allow_single=True),
-        "next_steps": List(Obj({"what": Line(max_len=500), "owner": Line(),
-                                "due": Date()}, required=("what",))),
-        "photos": List(Line(max_len=500), allow_single=True,
-                       description="paths relative to the visit file"),
-    }, required=("summary",), description="filled in after the visit; `followup` needs it"),
-    "followup": Obj({
-        "to": List(Email(), allow_single=True, description="default: the guests' emails"),
-        "cc": List(Email(), allow_single=True),
-        "send_on": Date("default: the day after departure"),
-    }),
-}, required=("title", "timezone", "guests", "arrival", "departure"))
-
-
-def json_schema() -> dict:
-    schema = VISIT.json_schema()
-    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema",
-                   "title": "visitplan visit file"})
-    return schema
-
-# ---------------------------------------------------------------- model
-
-
-@dataclass
-class Person:
-    name: str
-    name_latin: str | None = None
-    role: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
-@dataclass
-class Host:
-    company: str
-    country: str
-    contact: Person
-    company_local: str | None = None
-    leader: Person | None = None
-
-
-@dataclass
-class Guest:
-    index: int
-    name: str
-    country: str
-    name_latin: str | None = None
-    name_latin_derived: bool = False
-    title: str | None = None
-    company: str | None = None
-    gender: str | None = None
-    senior: bool = False
-    vip: bool = False
-    email: str | None = None
-    phone: str | None = None
-    diet: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Travel:
-    at: dt.datetime
-    by: str | None = None
-    number: str | None = None
-    place: str | None = None
-    origin: str | None = None      # arrival: from
-    destination: str | None = None  # departure: to
-    pickup: bool = False
-
-
-@dataclass
-class Hotel:
-    name: str
-    address: str | None = None
-    booked_by: str | None = None
-
-
-@dataclass
-class ScheduleItem:
-    index: int
-    at: dt.datetime
-    kind: str
-    what: str
-    until: dt.datetime | None = None
-    where: str | None = None
-    notes: str | None = None
-
-
-@dataclass
-class NextStep:
-    what: str
-    owner: str | None = None
-    due: dt.date | None = None
-
-
-@dataclass
-class Minutes:
-    summary: str
-    decisions: list[str] = field(default_factory=list)
-    next_steps: list[NextStep] = field(default_factory=list)
-    photos: list[Path] = field(default_factory=list)
-
-
-@dataclass
-class Followup:
-    to: list[str]
-    cc: list[str]
-    send_on: dt.date
-
-
-@dataclass
-class Visit:
-    id: str
-    path: Path
-    title: str
-    timezone: str
-    tz: ZoneInfo
-    language: str
-    staff_language: str
-    host: Host
-    guests: list[Guest]
-    arrival: Travel
-    departure: Travel
-    source_hash: str
-    nodes: MapNode
-    purpose: str | None = None
-    profiles: list[str] = field(default_factory=list)
-    hotel: Hotel | None = None
-    schedule: list[ScheduleItem] = field(default_factory=list)
-    gifts: bool = False
-    value: dict = field(default_factory=dict)
-    minutes: Minutes | None = None
-    followup: Followup | None = None
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent
-
-    @property
-    def label(self) -> str:
-        return str(self.path)
-
-    def kinds(self) -> set[str]:
-        return {item.kind for item in self.schedule}
-
-    def first(self, kind: str) -> ScheduleItem | None:
-        items = [i for i in self.schedule if i.kind == kind]
-        return min(items, key=lambda i: i.at) if items else None
-
-    def where(self, path: str) -> tuple[int, int]:
-        """Line and column of the value at a dotted path like `guests[1].country`
-        (or of its nearest parent that exists)."""
-        node, best = self.nodes, (self.nodes.line, self.nodes.col)
-        for part in _split_path(path):
-            if isinstance(part, int) and isinstance(node, SeqNode) and part < len(node):
-                node = node[part]
-            elif isinstance(part, str) and isinstance(node, MapNode) and part in node:
-                node = node[part]
-            else:
-                break
-            best = (getattr(node, "line", best[0]), getattr(node, "col", best[1]))
-        return best
-
-    def problem(self, path: str, message: str, severity: str = "warning") -> Problem:
-        line, col = self.where(path)
-        return Problem(self.label, line, col, path, message, severity)
-
-
-def _split_path(path: str):
-    for part in path.replace("]", "").split("."):
-        name, *indexes = part.split("[")
-        if name:
-            yield name
-        for i in indexes:
-            yield int(i)
-
-# ---------------------------------------------------------------- loading
-
-
-def load_visit(path: Path, config=None, known_profiles=None, label: str | None = None) -> Visit:
-    """Read, validate and build a visit. Raises ValidationFailed with every error found."""
+    `latin_name` derives the Latin spelling of a guest who gave no `name_latin` (the rules
+    stage knows how; see visitplan.api); without it such a guest keeps none."""
     label = label or str(path)
     text = read_text(path, label)
-    return parse_visit(text, path, label, config, known_profiles)
+    return parse_visit(text, path, label, config, known_profiles, latin_name)
 
 
-def parse_visit(text: str, path: Path, label: str, config=None, known_profiles=None) -> Visit:
+def parse_visit(text: str, path: Path, label: str, config=None, known_profiles=None,
+                latin_name: LatinName | None = None) -> Visit:
     nodes = load_text(text, label)
     ctx = Context(label)
     try:
         data = VISIT.convert(nodes, "", ctx)
     except Invalid:
         raise ValidationFailed(_in_file_order(ctx.problems)) from None
-    builder = _Builder(nodes, data, path, label, ctx, config, known_profiles)
+    builder = _Builder(nodes, data, path, label, ctx, config, known_profiles, latin_name)
     visit = builder.build(hashlib.sha256(text.encode()).hexdigest())
     if ctx.errors:
         raise ValidationFailed(_in_file_order(ctx.errors))
@@ -301,14 +63,15 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 
 class _Builder:
-    def __init__(self, nodes, data, path, label, ctx, config, known_profiles):
+    def __init__(self, nodes, data, path, label, ctx, config, known_profiles, latin_name):
         self.nodes, self.data, self.path, self.label = nodes, data, Path(path), label
         self.ctx, self.config, self.known = ctx, config, known_profiles
+        self.latin_name = latin_name
 
     def at(self, dotted: str):
         """The node at a dotted path, for positions."""
         node = self.nodes
-        for part in _split_path(dotted):
+        for part in split_path(dotted):
             try:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
@@ -339,6 +102,8 @@ class _Builder:
             profiles=list(d.get("profiles", [])), gifts=d.get("gifts", False),
             value=d.get("value", {}),
         )
+        visit.sign = {"size": "a4", "group": False, **(getattr(cfg, "sign", None) or {}),
+                      **d.get("sign", {})}
         if "hotel" in d:
             visit.hotel = Hotel(**d["hotel"])
         visit.schedule = [self._item(i, s, tz) for i, s in enumerate(d.get("schedule", []))]
@@ -382,10 +147,8 @@ class _Builder:
 
     def _guest(self, i: int, g: dict) -> Guest:
         guest = Guest(index=i, **g)
-        if not guest.name_latin:   # derived for the sign and the email; check warns
-            from visitplan.rules.advice import derived_name_latin
-
-            guest.name_latin = derived_name_latin(guest.name, guest.country)
+        if not guest.name_latin and self.latin_name:   # for the sign and the email; check warns
+            guest.name_latin = self.latin_name(guest.name, guest.country)
             guest.name_latin_derived = guest.name_latin is not None
         return guest
 
@@ -415,26 +178,11 @@ class _Builder:
 
     def _minutes(self, m: dict) -> Minutes:
         photos = []
-        folder = self.path.parent.resolve()
         for i, rel in enumerate(m.get("photos", [])):
-            dotted = f"minutes.photos[{i}]"
-            p = Path(rel)
-            if p.is_absolute():
-                self.error(dotted, f"{rel!r} is an absolute path; give it relative to the "
-                           "visit file's folder")
-                continue
-            full = (folder / p).resolve()
-            if not full.is_relative_to(folder):
-                self.error(dotted, f"{rel!r} lies outside the visit file's folder; "
-                           "photos must be in that folder or below it")
-                continue
-            if full.suffix.lower() not in PHOTO_TYPES:
-                self.error(dotted, f"{rel!r} is not a photo ({', '.join(PHOTO_TYPES)})")
-                continue
-            if not full.is_file():
-                self.error(dotted, f"photo {rel!r} not found next to the visit file")
-                continue
-            photos.append(full)
+            try:
+                photos.append(find_image(self.path.parent, rel))
+            except ImageRefused as exc:
+                self.error(f"minutes.photos[{i}]", str(exc))
         steps = [NextStep(**s) for s in m.get("next_steps", [])]
         return Minutes(summary=m["summary"], decisions=list(m.get("decisions", [])),
                        next_steps=steps, photos=photos)
@@ -451,6 +199,12 @@ class _Builder:
         if v.departure.at <= v.arrival.at:
             self.error("departure.at", f"departure {v.departure.at:%Y-%m-%d %H:%M} is not "
                        f"after arrival {v.arrival.at:%Y-%m-%d %H:%M}")
+            return
+        longest = getattr(self.config, "max_stay_days", None) or DEFAULT_MAX_STAY_DAYS
+        stay = v.departure.at - v.arrival.at
+        if stay > dt.timedelta(days=longest):
+            self.error("departure.at", f"the stay lasts {stay.days} days; at most {longest} "
+                       "(the configuration's max_stay_days); check the dates")
             return
         for item in v.schedule:
             dotted = f"schedule[{item.index}]"
@@ -477,7 +231,6 @@ class _Builder:
             return
         for i, name in enumerate(v.profiles):
             if name not in self.known:
-                from visitplan.visit.schema import did_you_mean
                 self.error(f"profiles[{i}]" if isinstance(self.at("profiles"), SeqNode)
                            else "profiles", f"unknown profile '{name}'"
                            + did_you_mean(name, sorted(self.known))

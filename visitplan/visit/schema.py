@@ -6,7 +6,6 @@ never reach the model: a country stays `NO`, a time stays `10:35`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field as dc_field
@@ -34,8 +33,18 @@ class Context:
         return [p for p in self.problems if p.severity == "error"]
 
 
-# what `visitplan new` writes for the user to fill in: <like this>
-PLACEHOLDER = re.compile(r"<[^<>=\"'/]*>")
+# what `visitplan new` writes for the user to fill in: <like this>, <name in the guest's own
+# script>, <rep@your-company.example>; not markup such as <a href="..."> or </b>
+PLACEHOLDER = re.compile(r"<[^<>=\"/\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+>")
+# inside a longer value only a placeholder of several words counts (`Kim <as in the
+# passport>`); `a <b> c` is text
+_PLACEHOLDER_INSIDE = re.compile(r"<[^<>=\"/\s]*[ \t][^<>=\"/\n\r\x0b\x0c\x1c-\x1e\x85"
+                                 r"\u2028\u2029]*>")
+# C0 and C1 control characters and DEL; tab is text, and what Python counts as a line break
+# (LF, CR, VT, FF, FS, GS, RS, NEL) has its own rule: one-line text refuses it, and
+# multi-line text keeps only LF and CR (_ODD_BREAKS)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_ODD_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85]")
 
 
 class Invalid(Exception):
@@ -52,6 +61,9 @@ def _describe(value) -> str:
 
 class Field:
     description = ""
+    # a placeholder that is the whole value, or one of several words inside it; multi-line
+    # text (which may quote markup) only counts the first; None: never (a mailbox)
+    placeholder_inside: bool | None = True
 
     def __init__(self, description: str = "", default: Any = None):
         self.description = description
@@ -64,8 +76,17 @@ class Field:
         if not isinstance(value, Scalar):
             ctx.error(value, path, f"expected {expected}, found {_describe(value)}")
             raise Invalid
-        if PLACEHOLDER.fullmatch(str(value).strip()):
-            ctx.error(value, path, f"still holds the placeholder {str(value).strip()}; "
+        control = _CONTROL.search(str(value))
+        if control:
+            ctx.error(value, path, "contains a control character "
+                      f"(U+{ord(control.group()):04X}); remove it")
+            raise Invalid
+        text = str(value).strip()
+        found = None if self.placeholder_inside is None else (
+            PLACEHOLDER.fullmatch(text)
+            or (self.placeholder_inside and _PLACEHOLDER_INSIDE.search(text)))
+        if found:
+            ctx.error(value, path, f"still holds the placeholder {found.group()}; "
                       f"fill in {expected}")
             raise Invalid
         return value
@@ -86,6 +107,7 @@ class Str(Field):
                  pattern: str | None = None, pattern_hint: str = ""):
         super().__init__(description, default)
         self.multiline, self.max_len = multiline, max_len
+        self.placeholder_inside = not multiline
         self.pattern, self.pattern_hint = pattern, pattern_hint
 
     def convert(self, value, path, ctx):
@@ -96,6 +118,11 @@ class Str(Field):
             raise Invalid
         if not self.multiline and len(f"{text}x".splitlines()) > 1:   # CR, LF, U+2028, ...
             ctx.error(value, path, "must be on one line (line breaks are not allowed here)")
+            raise Invalid
+        odd = _ODD_BREAKS.search(text)
+        if odd:
+            ctx.error(value, path, f"contains a control character (U+{ord(odd.group()):04X}); "
+                      "remove it")
             raise Invalid
         if len(text) > self.max_len:
             ctx.error(value, path, f"is {len(text)} characters long; at most {self.max_len}")
@@ -158,7 +185,11 @@ class Int(Field):
     def convert(self, value, path, ctx):
         s = str(self.scalar(value, path, ctx, "a whole number")).strip()
         if not re.fullmatch(r"[+-]?\d+", s):
-            ctx.error(value, path, f"{s!r} is not a whole number")
+            ctx.error(value, path, f"{s[:100]!r} is not a whole number")
+            raise Invalid
+        if len(s.lstrip("+-0")) > 18:   # int() refuses past 4300 digits; no setting needs 19
+            ctx.error(value, path, f"{s[:30]}… is out of range {self.minimum} to "
+                      f"{self.maximum}")
             raise Invalid
         n = int(s)
         if (self.minimum is not None and n < self.minimum) or (
@@ -176,75 +207,15 @@ class Int(Field):
         return self._doc(schema)
 
 
-_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})"
-_TIME = r"(\d{1,2}):(\d{2})"
-_AMBIGUOUS_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
-
-
-def _make_date(m, value, path, ctx) -> dt.date:
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError as exc:
-        ctx.error(value, path, f"{str(value).strip()!r} is not a real date ({exc})")
-        raise Invalid from None
-
-
-class Date(Field):
-    def convert(self, value, path, ctx):
-        s = str(self.scalar(value, path, ctx, "a date like 2026-12-08")).strip()
-        m = re.fullmatch(_DATE, s)
-        if not m:
-            hint = (" (day and month could be either way round)"
-                    if _AMBIGUOUS_DATE.fullmatch(s) else "")
-            ctx.error(value, path, f"{s!r} is not a date written as YYYY-MM-DD{hint}")
-            raise Invalid
-        return _make_date(m, value, path, ctx)
-
-    def json_schema(self):
-        return self._doc({"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"})
-
-
-class DateTime(Field):
-    """A local date and time `2026-12-08 10:35` (naive; the visit's time zone applies)."""
-
-    def convert(self, value, path, ctx):
-        s = str(self.scalar(value, path, ctx, "a date and time like 2026-12-08 10:35")).strip()
-        m = re.fullmatch(_DATE + r"(?:[ T]" + _TIME + r"(?::00)?)?", s)
-        if not m:
-            if re.fullmatch(_TIME, s):
-                msg = f"{s!r} has a time but no date; write it as YYYY-MM-DD HH:MM"
-            elif _AMBIGUOUS_DATE.match(s):
-                msg = (f"{s!r} is ambiguous (day and month could be either way round); "
-                       "write it as YYYY-MM-DD HH:MM")
-            elif re.search(r"[+-]\d{2}:?\d{2}$|Z$", s):
-                msg = (f"{s!r} carries a UTC offset; write local time as YYYY-MM-DD HH:MM "
-                       "(the visit's timezone applies)")
-            else:
-                msg = f"{s!r} is not a date and time written as YYYY-MM-DD HH:MM"
-            ctx.error(value, path, msg)
-            raise Invalid
-        day = _make_date(m, value, path, ctx)
-        if m.group(4) is None:
-            ctx.error(value, path, f"{s!r} has no time of day; write it as YYYY-MM-DD HH:MM")
-            raise Invalid
-        hour, minute = int(m.group(4)), int(m.group(5))
-        if hour > 23 or minute > 59:
-            ctx.error(value, path, f"{s!r} has no such time of day")
-            raise Invalid
-        return dt.datetime.combine(day, dt.time(hour, minute))
-
-    def json_schema(self):
-        return self._doc({"type": "string",
-                          "pattern": r"^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:00)?$"})
-
-
 class Check(Field):
     """A string checked by a function that returns the converted value or raises ValueError."""
 
     def __init__(self, check: Callable[[str], Any], expected: str, description="",
-                 default=None, json: dict | None = None):
+                 default=None, json: dict | None = None,
+                 placeholder_inside: bool | None = True):
         super().__init__(description, default)
         self.check, self.expected, self.json = check, expected, json or {"type": "string"}
+        self.placeholder_inside = placeholder_inside
 
     def convert(self, value, path, ctx):
         s = str(self.scalar(value, path, ctx, self.expected)).strip()
@@ -291,7 +262,8 @@ class List(Field):
         return out
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        schema = {"type": "array", "items": self.item.json_schema(),
+                  "maxItems": self.max_items}
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.allow_single:
