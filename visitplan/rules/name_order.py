@@ -161,7 +161,7 @@ HISPANIC = frozenset({"ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU"
                       "DO", "HN", "PY", "SV", "NI", "CR", "PA", "UY"})
 PATRONYMIC_COUNTRIES = frozenset({"RU", "BY", "UA", "KZ", "KG"})
 # Indonesian first words that are called together with the next one (Ibu Sri Mulyani).
-_ID_PREFIX = frozenset({"sri", "siti", "muhammad", "muhamad", "mohammad", "dewi"})
+_ID_PREFIX = frozenset({"sri", "siti", "muhammad", "muhamad", "mohammad"})
 # Spanish given names that commonly pair ("María José García" has one surname).
 _ES_PAIRED = frozenset({"maria", "jose", "juan", "ana", "luis", "carlos", "pablo", "miguel",
                         "angel", "antonio", "manuel", "francisco", "javier", "luz", "isabel"})
@@ -181,6 +181,8 @@ _SUFFIX_RE = re.compile(r"^(.*?\S)(?:\s*,\s*|\s+)((?i:jr|sr)\.?|II|III|IV)$")
 NAME_DOTS = "·•・‧･"  # separators of transliterated names: 约翰·史密斯
 _PATRONYM_RE = re.compile(r"\s(?:bin|binti|binte|bte|bt|bint|ibn|a/l|a/p)\.?\s",
                           re.IGNORECASE)
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_KANJI_KANA_RE = re.compile("^([\u3400-\u9fff\uf900-\ufaff々]+)([\u3040-\u30ff]+)$")
 _RU_PATRONYMIC_RE = re.compile(
     r"(?:ович|евич|ич|овна|евна|ична|инична|ovich|evich|ovitch|ovych|ovna|evna|ichna)$",
     re.IGNORECASE)
@@ -196,6 +198,9 @@ def split_name(name: str, country: str | None = None) -> tuple[str, str]:
     司马 诸葛 ... in both forms) when a character follows it, else one character; a Japanese
     kanji name of three or more characters takes two (佐藤健一); a Han name with a middle
     dot is a transliterated foreign name, given name first (约翰·史密斯 -> 史密斯, 约翰).
+
+    A name with kana is Japanese, surname first: at the space, else a leading run of
+    kanji before kana (伊藤さくら -> 伊藤, さくら), else the whole name.
 
     Names with a patronymic marker (Malay "bin/binti", Arabic "bin/ibn", Tamil "a/l, a/p")
     have no surname: ("", the name before the marker). So do Malaysian, Bruneian and
@@ -221,6 +226,12 @@ def split_name(name: str, country: str | None = None) -> tuple[str, str]:
         if script == "han" and code == "JP" and " " not in n and len(n) >= 3:
             return n[:2], n[2:]
         return _split_cjk(n, script)
+    if _KANA_RE.search(n):                  # Japanese: surname first
+        if " " in n:
+            surname, _, given = n.partition(" ")
+            return surname, given
+        m = _KANJI_KANA_RE.match(n)         # 伊藤さくら: kanji surname, kana given name
+        return (m.group(1), m.group(2)) if m else (n, "")
     patronym = _PATRONYM_RE.search(n)
     if patronym:
         return "", n[:patronym.start()].strip()
@@ -323,7 +334,8 @@ def _is_hyphenated(token: str) -> bool:
 
 
 def _one_syllable(token: str) -> bool:
-    return len(re.findall("[aeiou]+", _fold(token))) == 1
+    """One vowel group ("Teng", "Lyu", "Hyun"; not "Jianguo", "Pansy")."""
+    return len(re.findall(r"[aeiou]+|(?<=[^aeiou])y(?![aeiou])", _fold(token))) == 1
 
 
 def _surname_first(tokens: list[str], traditions: tuple[str, ...]) -> bool:
