@@ -177,3 +177,18 @@ def test_loaded_visit_signs_lyu_li_and_greets_ms_lyu(tmp_path, run):
     assert result.exit_code == 0, result.stderr
     lines = [line.strip() for line in pdf_text(tmp_path / "out" / "sign.pdf").splitlines()]
     assert "吕丽" in lines and "LYU Li" in lines
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "name_latin is required: the English itinerary, sign and email show this name in "
+           "Latin letters, and no Latin spelling can be derived from how it is written; add it "
+           "as written in the guest's passport"),
+    ("zh", "必须填写name_latin：英文行程单、接机牌和邮件要用拉丁字母姓名，而这个姓名无法自动转写；"
+           "请按客人护照填写"),
+    ("ko", "name_latin이 꼭 필요합니다. 영어 일정표, 피켓, 이메일에 로마자 이름이 들어가는데 이 이름은 "
+           "로마자로 옮길 수 없습니다. 손님 여권에 적힌 대로 적으세요"),
+])
+def test_the_latin_required_message_reads_in_each_staff_language(lang, expected):
+    from visitplan.text.i18n import t
+
+    assert t("names.latin_required", lang, language=t("doc.language.en", lang)) == expected
