@@ -192,3 +192,23 @@ def test_the_latin_required_message_reads_in_each_staff_language(lang, expected)
     from visitplan.text.i18n import t
 
     assert t("names.latin_required", lang, language=t("doc.language.en", lang)) == expected
+
+
+def test_a_malformed_greetings_block_is_refused_with_its_language_and_key(tmp_path,
+                                                                          monkeypatch):
+    from visitplan.rules import greeting
+
+    bad = tmp_path / "greetings.yaml"
+    bad.write_text("xx:\n  scripts: [latin]\n  part: surname\n  forms:\n"
+                   "    male: 'Mr {surname}'\n    neutral: '{full}'\n"
+                   "  line: 'Dear {names},'\n  sep: ', '\n  last: ' and '\n", encoding="utf-8")
+    monkeypatch.setattr(greeting, "GREETINGS_FILE", bad)
+    greeting.greetings.cache_clear()
+    try:
+        with pytest.raises(ValueError) as caught:
+            greeting.greetings()
+        assert str(caught.value) == \
+            "greetings.yaml: xx: forms.male: the slots are {name} and {full}"
+    finally:
+        monkeypatch.undo()
+        greeting.greetings.cache_clear()

@@ -37,10 +37,42 @@ _PARTS = {"surname": "called", "given": "personal", "full": "full",
           "patronymic": "patronymic"}
 
 
+_REQUIRED = ("scripts", "part", "forms", "line", "sep", "last")
+_SCRIPTS = {"hangul", "han", "kana", "latin", "cyrillic", "arabic", "thai"}
+_SLOTS = re.compile(r"\{(\w*)\}")
+
+
 @functools.cache
 def greetings() -> dict[str, dict]:
-    """The greetings table by language code, as greetings.yaml gives it."""
-    return yaml.load(GREETINGS_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    """The greetings table by language code, as greetings.yaml gives it. Raises ValueError
+    naming the language and key of a block that does not follow the file's format."""
+    table = yaml.load(GREETINGS_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    for code, block in table.items():
+        _check_block(code, block, top=True)
+    return table
+
+
+def _check_block(code: str, block: dict, top: bool = False) -> None:
+    def fail(what: str):
+        raise ValueError(f"{GREETINGS_FILE.name}: {code}: {what}")
+
+    for key in _REQUIRED if top else ("part", "forms"):
+        if key not in block:
+            fail(f"{key} is missing")
+    if top and not set(block["scripts"]) <= _SCRIPTS:
+        fail(f"scripts: use some of {', '.join(sorted(_SCRIPTS))}")
+    if block["part"] not in _PARTS or (block["part"] == "patronymic") != ("otherwise" in block):
+        fail("part: surname, given, full, or patronymic with an otherwise: block")
+    if "neutral" not in block["forms"]:
+        fail("forms.neutral is missing")
+    for group in ("forms", "latin", "next"):
+        for key, form in (block.get(group) or {}).items():
+            if not set(_SLOTS.findall(str(form))) <= {"name", "full"}:
+                fail(f"{group}.{key}: the slots are {{name}} and {{full}}")
+    if top and _SLOTS.findall(block["line"]) != ["names"]:
+        fail("line: takes one slot, {names}")
+    if "otherwise" in block:
+        _check_block(code, block["otherwise"])
 
 
 def greeting_language(language: str) -> str:

@@ -1,15 +1,21 @@
 """Guest names: the script a name is written in, its surname/given split, and the part of
 it a title goes with in the bearer's own culture.
 
-Standard library only. Romanization is in :mod:`visitplan.rules.romanize`, greetings in
+The romanized surnames that tell the order of a Latin name are data (latin_surnames.yaml). Romanization is in :mod:`visitplan.rules.romanize`, greetings in
 :mod:`visitplan.rules.greeting`; :mod:`visitplan.rules.names` is the public face of all three.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from visitplan.visit.loader import SAFE_LOADER
 
 # --------------------------------------------------------------------------- scripts
 
@@ -111,37 +117,7 @@ ZH_COMPOUND: dict[str, str] = {
     "濮陽": "Puyang",
 }
 
-# Romanized surnames by naming tradition, used to tell the surname of a Latin-script name
-# from a country whose people write the surname first ("Minjun Kim", "Michael Wong").
-_LATIN_SURNAMES: dict[str, str] = {
-    "ko": "kim lee park choi jung jeong chung kang cho jo yoon yun jang chang lim im han oh"
-          " seo suh shin sin kwon hwang ahn an song ryu yoo yu jeon jun chun hong ko koh go"
-          " moon mun yang son sohn bae baek paik heo huh hur nam shim sim noh roh no ha kwak"
-          " sung seong cha joo ju woo koo ku min jin na ji eom um chae won cheon bang kong"
-          " hyun ham byun yeom yeo choo do so seok sun seol ma gil yeon wi pyo myung ki ban"
-          " wang keum ok yook in maeng je mo tak kook eo eun pyun yong rhee yi pak bak ri rim"
-          " namgung namkoong hwangbo jegal sunwoo seonwoo dokgo sagong seomun dongbang",
-    "zh": "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin"
-          " luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan"
-          " yu jiang cai du ye cheng wei su lu ding ren shen yao lyu lv cui zhong tan fan qiu"
-          " qin dai xia fu fang zou xiong jin bai meng hao kong shao mao wan gu lai yin duan"
-          " lei hou long shi tao jia wen ouyang sima zhuge shangguan dongfang murong"
-          " huangfu situ",
-    # Cantonese, Wade-Giles, Hokkien/Teochew and Hakka spellings (HK, TW, MO, SG, MY)
-    "zh-other": "chan wong lee cheung lam lau ho ng leung tsang tse yip kwok chow chau chiu"
-                " chu yeung hui kwan lo mak poon tam tsui yuen fung siu au lai chung cheng"
-                " chao chien hsu hsieh kuo tsai chang teo tan lim goh ong wee toh koh quek"
-                " tay yeo low loh chia chong foo khoo ooi yap lau tee",
-    "vi": "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly trinh"
-          " dinh mai truong",
-    "ja": "sato suzuki takahashi tanaka watanabe ito yamamoto nakamura kobayashi kato"
-          " yoshida yamada sasaki yamaguchi matsumoto inoue kimura hayashi shimizu yamazaki"
-          " mori abe ikeda hashimoto yamashita ishikawa nakajima maeda fujita ogawa goto"
-          " okada hasegawa murakami kondo ishii saito sakamoto endo aoki fujii nishimura"
-          " fukuda ota miura fujiwara okamoto matsuda nakagawa",
-    "km": "hun sok chea chan kim heng ly lim seng meas keo pich",
-}
-_SURNAME_SETS = {k: frozenset(v.split()) for k, v in _LATIN_SURNAMES.items()}
+LATIN_SURNAMES_FILE = Path(__file__).parent / "latin_surnames.yaml"
 
 # Countries whose people write the surname first, with the traditions their names follow.
 SURNAME_FIRST: dict[str, tuple[str, ...]] = {
@@ -186,6 +162,14 @@ _KANJI_KANA_RE = re.compile("^([\u3400-\u9fff\uf900-\ufaff々]+)([\u3040-\u30ff]
 _RU_PATRONYMIC_RE = re.compile(
     r"(?:ович|евич|ич|овна|евна|ична|инична|ovich|evich|ovitch|ovych|ovna|evna|ichna)$",
     re.IGNORECASE)
+
+
+
+
+@functools.cache
+def _surname_sets() -> dict[str, frozenset[str]]:
+    data = yaml.load(LATIN_SURNAMES_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return {tradition: frozenset(words.split()) for tradition, words in data.items()}
 
 
 # --------------------------------------------------------------------------- split_name
@@ -237,7 +221,7 @@ def split_name(name: str, country: str | None = None) -> tuple[str, str]:
         return "", n[:patronym.start()].strip()
     if code in NO_SURNAME and not _is_shouted_any(n):
         tokens = n.split()
-        if code == "MY" and len(tokens) >= 2 and _fold(tokens[0]) in _SURNAME_SETS["zh-other"]:
+        if code == "MY" and len(tokens) >= 2 and _fold(tokens[0]) in _surname_sets()["zh-other"]:
             return tokens[0], " ".join(tokens[1:])
         return "", n
     return _split_spaced(n, code)
@@ -344,7 +328,7 @@ def _surname_first(tokens: list[str], traditions: tuple[str, ...]) -> bool:
     first, last = tokens[0], tokens[-1]
     if _is_hyphenated(first) != _is_hyphenated(last):
         return _is_hyphenated(last)
-    known = frozenset().union(*(_SURNAME_SETS[t] for t in traditions))
+    known = frozenset().union(*(_surname_sets()[t] for t in traditions))
     if _fold(first) in known or _fold(last) not in known:
         return True
     # the last word is a known surname and the first is not: the first is a given name
