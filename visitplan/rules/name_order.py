@@ -96,7 +96,8 @@ KO_COMPOUND: dict[str, str] = {
 }
 
 # Chinese compound surnames (simplified and traditional forms; Korean hanja compounds such
-# as 南宮 皇甫 諸葛 鮮于 獨孤 司空 西門 東方 are included) with their pinyin.
+# as 南宮 皇甫 諸葛 鮮于 獨孤 司空 西門 東方 are included) with their pinyin as
+# mainland passports spell it (ü as yu).
 ZH_COMPOUND: dict[str, str] = {
     "欧阳": "Ouyang", "歐陽": "Ouyang", "司马": "Sima", "司馬": "Sima", "诸葛": "Zhuge",
     "諸葛": "Zhuge", "上官": "Shangguan", "东方": "Dongfang", "東方": "Dongfang",
@@ -109,7 +110,7 @@ ZH_COMPOUND: dict[str, str] = {
     "萬俟": "Moqi", "赫连": "Helian", "赫連": "Helian", "呼延": "Huyan", "南宫": "Nangong",
     "南宮": "Nangong", "西门": "Ximen", "西門": "Ximen", "百里": "Baili", "东郭": "Dongguo",
     "東郭": "Dongguo", "独孤": "Dugu", "獨孤": "Dugu", "司空": "Sikong", "拓跋": "Tuoba",
-    "鲜于": "Xianyu", "鮮于": "Xianyu", "闾丘": "Lüqiu", "閭丘": "Lüqiu", "第五": "Diwu",
+    "鲜于": "Xianyu", "鮮于": "Xianyu", "闾丘": "Lyuqiu", "閭丘": "Lyuqiu", "第五": "Diwu",
     "谷梁": "Guliang", "穀梁": "Guliang", "左丘": "Zuoqiu", "梁丘": "Liangqiu",
     "公羊": "Gongyang", "羊舌": "Yangshe", "漆雕": "Qidiao", "巫马": "Wuma", "巫馬": "Wuma",
     "亓官": "Qiguan", "司寇": "Sikou", "颛孙": "Zhuansun", "顓孫": "Zhuansun",

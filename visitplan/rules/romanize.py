@@ -117,7 +117,7 @@ def _pinyin_word(text: str) -> str | None:
 
 def _zh_surname(surname: str) -> str | None:
     if surname in ZH_COMPOUND:
-        return ZH_COMPOUND[surname].replace("ü", "yu")
+        return ZH_COMPOUND[surname]
     if surname in _ZH_SURNAME:
         return _ZH_SURNAME[surname]
     word = _pinyin_word(surname)
