@@ -286,7 +286,7 @@ def test_a_line_break_reaching_a_header_is_refused(folder):
 @pytest.mark.parametrize("language, greeting", [
     ("ko", "김민준 님, 이서연 님, 안녕하십니까."),
     ("en", "Dear Mr Kim and Ms Lee,"),
-    ("zh", "尊敬的김先生、이女士："),
+    ("zh", "尊敬的Kim先生、Lee女士："),  # issue 12: no Hangul before 先生/女士
 ])
 def test_each_guest_is_greeted_as_their_language_wants(folder, language, greeting):
     s = session(folder)

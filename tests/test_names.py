@@ -163,7 +163,9 @@ CHINESE = [
     ("缪晓东", "Miao Xiaodong"),
     ("翟天临", "Zhai Tianlin"),
     ("覃海洋", "Qin Haiyang"),
-    ("吕布", "Lü Bu"),
+    ("吕布", "Lyu Bu"),  # mainland passports write ü as yu (issue 12)
+    ("吕丽", "Lyu Li"),
+    ("女娲", "Nyu Wa"),
     # compound surnames
     ("欧阳娜娜", "Ouyang Nana"),
     ("歐陽修", "Ouyang Xiu"),
@@ -296,7 +298,7 @@ def test_script_of(name, script):
         ("Min-jun Kim", "KR", ("Kim", "Min-jun")),
         ("Kim Minjun", "KR", ("Kim", "Minjun")),
         ("Minjun Kim", "KR", ("Kim", "Minjun")),
-        ("Min Kim", "KR", ("Kim", "Min")),  # both known: the commoner surname wins
+        ("Min Kim", "KR", ("Min", "Kim")),  # both known: the order written (issue 12)
         ("Namgung Minsu", "KR", ("Namgung", "Minsu")),
         ("Wang Jianguo", "CN", ("Wang", "Jianguo")),
         ("Jianguo Wang", "cn", ("Wang", "Jianguo")),
@@ -340,15 +342,16 @@ def test_split_name(name, country, expected):
         (dict(name="欧阳 娜娜", language="zh", gender=None), "欧阳娜娜"),
         (dict(name="王建国", language="zh", gender="男"), "王先生"),
         (dict(name="王建国", language="zh", gender=None, title="教授"), "王教授"),
-        (dict(name="John Smith", language="zh", gender="male"), "Smith 先生"),
-        (dict(name="Jane Smith", language="zh", gender="female"), "Smith 女士"),
+        (dict(name="John Smith", language="zh", gender="male"), "Smith先生"),
+        (dict(name="Jane Smith", language="zh", gender="female"), "Smith女士"),
         (dict(name="John Smith", language="zh", gender=None), "John Smith"),
-        (dict(name="John SMITH", language="zh", gender="male"), "Smith 先生"),
-        (dict(name="John Smith", language="zh", gender="male", title="Dr."), "Smith 博士"),
-        (dict(name="김민준", language="zh", gender="male"), "김先生"),
-        (dict(name="이서연", language="zh", gender="female"), "이女士"),
-        (dict(name="김민준", language="zh", gender=None), "김민준"),
-        (dict(name="Wang Jianguo", language="zh-CN", gender="male", country="CN"), "Wang 先生"),
+        (dict(name="John SMITH", language="zh", gender="male"), "Smith先生"),
+        (dict(name="John Smith", language="zh", gender="male", title="Dr."), "Smith博士"),
+        # no Hangul before 先生/女士, no space between Han and Latin (issue 12)
+        (dict(name="김민준", language="zh", gender="male"), "Kim先生"),
+        (dict(name="이서연", language="zh", gender="female"), "Lee女士"),
+        (dict(name="김민준", language="zh", gender=None), "Kim Minjun"),
+        (dict(name="Wang Jianguo", language="zh-CN", gender="male", country="CN"), "Wang先生"),
         # en
         (dict(name="김민준", language="en", gender="male"), "Mr Kim"),
         (dict(name="이서연", language="en", gender="female"), "Ms Lee"),
@@ -382,7 +385,7 @@ def test_address(kwargs, expected):
 
 def test_address_rejects_unknown_language():
     with pytest.raises(ValueError):
-        address("John Smith", "fr", "male")
+        address("John Smith", "xx", "male")
 
 
 # --------------------------------------------------------------------------- properties
