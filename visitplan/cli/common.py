@@ -87,10 +87,15 @@ def problem_json(problem: Problem) -> dict:
 
 
 def strict_guard(strict: bool):
-    """An `on_problems` callback for commands that write: prints the warnings as they are
-    found and, under --strict, stops before anything is written."""
+    """An `on_problems` callback for commands that write: prints the problems as they are
+    found and stops before anything is written when one is an error or, under --strict,
+    when there is any."""
     def on_problems(problems: list[Problem]) -> None:
         echo_problems(problems)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise InputError(f"{len(errors)} error{'s' if len(errors) > 1 else ''} in the "
+                             "visit; nothing was written")
         if strict and problems:
             raise InputError(strict_message(problems))
     return on_problems

@@ -18,15 +18,14 @@ prints as FILE:LINE:COL: warning: field: message and says what to do:
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from visitplan.errors import Problem
-from visitplan.text.i18n import babel_locale
+from visitplan.rules.engine import Note
+from visitplan.rules.holidays_check import hijri_spans, holiday_spans, stay_days
+from visitplan.rules.names import NOT_PINYIN, latin_required, latin_spelling, script_of
+from visitplan.text.i18n import babel_locale, staff_languages, t
 
 OFFICE_HOURS_EXEMPT = ("meal", "transfer", "free")
-# A name in Chinese characters from these places is not usually spelt in Hanyu Pinyin in
-# the passport (Japanese and Korean readings; Wade-Giles, Cantonese and dialect spellings).
-NOT_PINYIN = frozenset({"JP", "KR", "KP", "TW", "HK", "MO", "SG", "MY"})
 # a meal starting in this window falls in the fast (after dawn, before sunset) almost
 # anywhere people live, in any season; later meals may be an iftar and are left alone
 DAYLIGHT = (dt.time(7, 0), dt.time(15, 0))
@@ -37,10 +36,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def advise(visit, plan, today: dt.date, config, lang: str = "en",
            ticked: set[str] | None = None) -> list[Problem]:
     """Every warning for a visit, in the order of the lines they point at. `ticked` is the
-    set of task ids already done; by default it is read from the state store (when one
-    exists)."""
-    if ticked is None:
-        ticked = ticked_tasks(visit, config)
+    set of task ids already done (the caller reads them from the state store)."""
+    ticked = set(ticked or ())
     found: list[Problem] = []
     found += name_warnings(visit, lang)
     found += schedule_warnings(visit, config, lang)
@@ -52,8 +49,6 @@ def advise(visit, plan, today: dt.date, config, lang: str = "en",
 
 
 def _t(key, lang, **values):
-    from visitplan.text.i18n import t
-
     return t(key, lang, **values)
 
 
@@ -94,22 +89,21 @@ def derived_name_latin(name: str, country: str) -> str | None:
     """The Latin spelling to use for a guest who gave none: Revised Romanization (with
     the usual surname spellings) for Hangul, Hanyu Pinyin for Chinese characters unless
     the guest comes from a place whose passports spell such names otherwise. None when
-    no spelling can be derived."""
-    from visitplan.rules.names import romanize, script_of
-
-    script = script_of(name)
-    if script == "hangul" or (script == "han" and country not in NOT_PINYIN):
-        return romanize(name)
-    return None
+    no spelling can be derived (a Japanese name's kanji are never read in Mandarin)."""
+    return latin_spelling(name, country)
 
 
 def name_warnings(visit, lang: str = "en") -> list[Problem]:
-    from visitplan.rules.names import script_of
-
+    """A derived Latin name to confirm, or a missing one; an error when the guest's
+    documents need a Latin name that cannot be derived (a Japanese name in kanji)."""
     found = []
     for guest in visit.guests:
         path = f"guests[{guest.index}].name"
-        if guest.name_latin_derived:
+        if latin_required(guest.name, guest.country, guest.name_latin, visit.language):
+            language = t(f"doc.language.{visit.language}", lang)
+            found.append(visit.problem(path, _t("names.latin_required", lang,
+                                                language=language), "error"))
+        elif guest.name_latin_derived:
             found.append(visit.problem(path, _t("advice.name.derived", lang,
                                                 latin=guest.name_latin)))
         elif not guest.name_latin and script_of(guest.name) != "latin":
@@ -179,7 +173,6 @@ def schedule_warnings(visit, config=None, lang: str = "en") -> list[Problem]:
 
 
 def nights(visit) -> int:
-    from visitplan.rules.holidays_check import stay_days
 
     first, last = stay_days(visit)
     return (last - first).days
@@ -215,7 +208,6 @@ def _holiday_name(names, lang: str) -> str:
 def holiday_warnings(visit, lang: str = "en") -> list[Problem]:
     """Public holidays of the host's country and of each guest's country on the days of
     the stay, named in the staff language where the `holidays` package can."""
-    from visitplan.rules.holidays_check import holiday_spans, stay_days
 
     first, last = stay_days(visit)
     host = visit.host.country
@@ -245,7 +237,6 @@ def _guest_label(guest) -> str:
 def islamic_calendar_warnings(visit, lang: str = "en") -> list[Problem]:
     """For guests who eat halal: the stay in Ramadan, meals in its daylight hours, and an
     Eid their own country's calendar does not already give a holiday warning for."""
-    from visitplan.rules.holidays_check import hijri_spans, holiday_spans, stay_days
 
     halal = halal_guests(visit)
     if not halal:
@@ -291,9 +282,6 @@ def extra_notes(visit, today: dt.date | None = None) -> list:
     during Ramadan, one on meals (iftar, suhoor, not eating in front of them) and one on
     prayer and the day's rhythm. `today` is accepted so callers can pass the day they plan
     with; the notes depend only on the visit's dates."""
-    from visitplan.visit.fields import LANGUAGES
-    from visitplan.rules.holidays_check import hijri_spans, stay_days
-    from visitplan.rules.engine import Note
 
     if not halal_guests(visit):
         return []
@@ -306,27 +294,15 @@ def extra_notes(visit, today: dt.date | None = None) -> list:
         values = {lang: {"stay": _long_range(lo, hi, lang),
                          "ramadan": _t("advice.hijri.ramadan", lang, year=span.hijri_year),
                          "dates": _long_range(span.start, span.end, lang)}
-                  for lang in LANGUAGES}
+                  for lang in staff_languages()}
         for topic, key in (("meals", "advice.note.ramadan_meals"),
                            ("prayer", "advice.note.ramadan_prayer")):
             notes.append(Note(id=f"ramadan-{span.hijri_year}-{topic}", topic=topic,
                               text={lang: _t(key, lang, **values[lang])
-                                    for lang in LANGUAGES}, profile="halal"))
+                                    for lang in staff_languages()}, profile="halal"))
     return notes
 
 # ---------------------------------------------------------------- late planning
-
-
-def ticked_tasks(visit, config) -> set[str]:
-    """Ids of the visit's tasks ticked in the state store; none when there is no store yet
-    (checking never creates one)."""
-    path = getattr(config, "state_path", None) if config is not None else None
-    if path is None or not Path(path).is_file():
-        return set()
-    from visitplan.cron.state import State
-
-    with State(Path(path)) as state:
-        return set(state.ticks(visit.id))
 
 
 def late_tasks(plan, today: dt.date, done=()) -> list:
