@@ -156,6 +156,18 @@ def ko_particle(lang, text):
     return [f"particle {m.group()}" for m in re.finditer(pattern, text)]
 
 
+def ko_slot_particle(lang, text):
+    """A Korean particle whose form depends on the word before it (을/를, 이/가, 은/는, 와/과,
+    으로/로) right after a slot, or after a slot's bracket or quote: the slot's last syllable
+    is not known when the sentence is written, so the sentence is phrased without one."""
+    if lang != "ko":
+        return []
+    pattern = (r"\}(?:'|\([^)]*\))?(을|를|이|가|은|는|와|과|으로|로|이나|나|이라|라)"
+               r"(?![\uac00-\ud7a3])")
+    return [f"particle after a slot …{text[max(0, m.start() - 8):m.end() + 2]}…"
+            for m in re.finditer(pattern, text)]
+
+
 def double_space(lang, text):
     """Two spaces in a row inside a string."""
     return [f"double space …{text[max(0, m.start() - 6):m.end() + 6]}…"
@@ -176,7 +188,7 @@ def terms(lang, text):
 
 
 CHECKS = {f.__name__: f for f in (zh_punct, zh_space, zh_range, zh_ellipsis, ko_particle,
-                                   double_space, fullwidth_in_latin, terms)}
+                                   ko_slot_particle, double_space, fullwidth_in_latin, terms)}
 
 
 def weekday_forms():
@@ -244,6 +256,8 @@ def test_lint_reads_every_source():
     ("zh_ellipsis", "zh", "等等……", 0),
     ("ko_particle", "ko", "{travel}을(를) 맞이합니다; {x}(으)로; 이(가)", 3),
     ("ko_particle", "ko", "인천(ICN) 출발 항공편을 맞이합니다", 0),
+    ("ko_slot_particle", "ko", "{language}를 읽습니다; {holiday}({dates})와 겹칩니다", 2),
+    ("ko_slot_particle", "ko", "{hotel}에 묵습니다; {name} 님이; {n}건이", 0),
     ("double_space", "en", "two  spaces", 1),
     ("fullwidth_in_latin", "ko", "준비，확인", 1),
     ("terms", "zh", "首席", 1),
