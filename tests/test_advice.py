@@ -282,8 +282,8 @@ def test_warnings_in_chinese_and_korean(tmp_path):
     ko = advice.advise(visit, plan, dt.date(2026, 10, 1), session.config, lang="ko")
     # in the order of the lines they point at: hotel (missing, so the top), guests, the name
     assert [p.field for p in zh] == ["hotel", "guests", "guests[0].name"]
-    assert zh[0].message.startswith("客人停留2晚,但未填写酒店")
-    assert zh[2].message == "未填写 name_latin;已自动拼写为“Kim Minjun”,请按客人护照核对拼写"
+    assert zh[0].message.startswith("客人停留2晚，但未填写酒店")
+    assert zh[2].message == "未填写`name_latin`；已自动拼写为“Kim Minjun”，请按客人护照核对拼写"
     assert ko[0].message.startswith("손님이 2박 머무르는데 호텔이 없습니다")
     assert ko[1].message.startswith("이메일이 있는 손님이 없고")
 

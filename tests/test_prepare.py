@@ -98,8 +98,8 @@ def test_html_and_markdown_carry_the_same_content(session, examples_dir, tmp_pat
     for name in ("itinerary", "checklist"):
         html = (html_dir / f"{name}.html").read_text(encoding="utf-8")
         md = (md_dir / f"{name}.md").read_text(encoding="utf-8")
-        for needle in ("2026년 12월 8일 (화)", "김민준", "Kim Minjun") if name == "itinerary" \
-                else ("2026年12月8日 星期二", "김민준", "王建国"):
+        for needle in ("2026년 12월 8일(화)", "김민준", "Kim Minjun") if name == "itinerary" \
+                else ("2026年12月8日（周二）", "김민준", "王建国"):
             assert needle in html and needle in md, (name, needle)
     # every task, in the staff language, in both
     html = (html_dir / "checklist.html").read_text(encoding="utf-8")
@@ -114,13 +114,13 @@ def test_html_and_markdown_carry_the_same_content(session, examples_dir, tmp_pat
 def test_itinerary_days_events_home_time_and_pickup(session, examples_dir):
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     ctx = itinerary_context(visit, "ko")
-    assert [d["date"] for d in ctx["days"]] == ["2026년 12월 8일 (화)", "2026년 12월 9일 (수)",
-                                              "2026년 12월 10일 (목)"]
+    assert [d["date"] for d in ctx["days"]] == ["2026년 12월 8일(화)", "2026년 12월 9일(수)",
+                                              "2026년 12월 10일(목)"]
     day1 = ctx["days"][0]
     arrival = day1["events"][0]
     assert arrival["kind"] == "arrival" and arrival["time"] == "10:35"
     assert arrival["home"] == [{"zone": "대한민국 시간", "time": "11:35", "date": None}]
-    assert str(arrival["detail"]) == "李伟 (Li Wei) 님이 마중 나갑니다. 전화 +86 138 0000 0000"
+    assert str(arrival["detail"]) == "마중: 李伟 (Li Wei), 전화 +86 138 0000 0000"
     assert [e["kind"] for e in day1["events"]] == ["arrival", "showroom", "meal"]
     assert day1["hotel"]["name"] == "Hilton Shenzhen Shekou Nanhai"
     assert ctx["days"][-1]["hotel"] is None                 # no night after departure
@@ -186,12 +186,12 @@ def test_checklist_groups_sorts_marks_overdue_and_done(session, examples_dir):
             assert dues == sorted(dues)
     brief = next(t for t in tasks if t["id"] == "std-brief")
     assert brief["done"] and not brief["urgent"]
-    assert brief["done_by"] == "zhang.min" and brief["done_at"] == "12月1日 周二 10:15"
+    assert brief["done_by"] == "zhang.min" and brief["done_at"] == "12月1日（周二）10:15"
     late = {t.id for t in plan.tasks if t.due.date() < TODAY} - set(TICKS)
     assert {t["id"] for t in tasks if t["urgent"]} == late and late
     assert ctx["late"] == len(late)
     due = next(t for t in tasks if t["id"] == "ft-guest-facts")
-    assert due["due"] == "2026年12月1日 星期二 09:00"
+    assert due["due"] == "2026年12月1日（周二）09:00"
     assert due["department"] == "业务部" and due["profile"] == "外贸客户来访"
 
 
@@ -246,7 +246,7 @@ def test_itinerary_pdf_text_pages_fonts_and_size(hanbit_pdfs):
     path = hanbit_pdfs / "itinerary.pdf"
     text = pdftotext(path)
     for needle in ("김민준", "이서연", "Kim Minjun", "深圳明辉照明有限公司", "李伟",
-                   "2026년 12월 8일 (화)", "2026년 12월 10일 (목)", "OZ369", "10:35",
+                   "2026년 12월 8일(화)", "2026년 12월 10일(목)", "OZ369", "10:35",
                    "대한민국 시간 11:35", "Hilton Shenzhen Shekou Nanhai", "Welcome dinner",
                    "+86 138 0000 0000"):
         assert needle in text, needle
@@ -267,7 +267,7 @@ def test_checklist_pdf_text_tasks_dates_and_marks(hanbit_pdfs, session, examples
     path = hanbit_pdfs / "checklist.pdf"
     text = pdf_text(path)
     flat = re.sub(r"\s+", "", text)
-    for needle in ("김민준", "王建国", "2026年12月1日星期二09:00", "已逾期", "zhang.min已完成",
+    for needle in ("김민준", "王建国", "2026年12月1日（周二）09:00", "已逾期", "zhang.min已完成",
                    "信息需求", "环境需求", "情感需求", "接机/接站", "公司与展厅", "访后跟进"):
         assert needle in flat, needle
     visit = load(session, examples_dir, "hanbit-korean.yaml")
@@ -349,7 +349,7 @@ def test_a_user_template_overrides_one_block_of_the_built_in(session, examples_d
     prepare(session, visit, tmp_path / "out", "html", today=TODAY, templates=brand)
     html = (tmp_path / "out" / "itinerary.html").read_text(encoding="utf-8")
     assert 'BRIGHTWAY WELCOMES <span lang="ko">김민준</span>' in html
-    assert "2026년 12월 9일 (수)" in html            # the days block is the built-in one
+    assert "2026년 12월 9일(수)" in html            # the days block is the built-in one
     assert "방문 일정" not in html                    # the built-in cover's kicker is gone
     prepare(session, visit, tmp_path / "out", "pdf", today=TODAY, templates=brand)
     assert "BRIGHTWAY WELCOMES" in pdf_text(tmp_path / "out" / "itinerary.pdf")

@@ -568,7 +568,7 @@ def test_foreign_trade_has_the_handbooks_lead_times(builtin):
     # the quotation kit the day before; the pickup sign only when there is a pickup
     assert any(t.department == "sales" and "报价" in t.text["zh"] for t in by_offset["-1d"])
     assert all(t.when == {"arrival.pickup": True} or t.place == "pickup"
-               for t in tasks if "接机牌" in t.text["zh"])
+               for t in tasks if "接人牌" in t.text["zh"])
     # the factory cleans one to two days ahead
     assert any(t.department == "factory" and t.place == "factory" and "清扫" in t.text["zh"]
                and t.offset.days in (-1, -2) for t in tasks)
