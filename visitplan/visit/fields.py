@@ -5,9 +5,12 @@ import functools
 import re
 from email.utils import parseaddr
 
+from visitplan.text.i18n import languages
 from visitplan.visit.schema import Check, Enum, Str, did_you_mean
 
-LANGUAGES = ("zh", "en", "ko")
+# The languages rule packs and staff documents are written in. Guests may read any language
+# of visitplan/text/languages.yaml.
+LANGUAGES = STAFF_LANGUAGES = ("zh", "en", "ko")
 DIETS = ("halal", "no-pork", "no-beef", "vegetarian", "vegan", "no-alcohol")
 
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -109,8 +112,11 @@ def Country(description="", default=None):
                  {"type": "string", "pattern": "^[A-Za-z]{2}$"})
 
 
-def Language(description="", default=None):
-    return Enum(LANGUAGES, description, default)
+def Language(description="", default=None, staff=False):
+    """A language code: one of languages.yaml for guest-facing documents, one of
+    STAFF_LANGUAGES for staff documents (`staff=True`)."""
+    guest = (*STAFF_LANGUAGES, *(code for code in languages() if code not in STAFF_LANGUAGES))
+    return Enum(STAFF_LANGUAGES if staff else guest, description, default)
 
 
 def Line(description="", default=None, max_len=300):
