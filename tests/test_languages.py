@@ -356,3 +356,11 @@ def test_staff_language_stays_zh_en_ko(run, tmp_path):
     result = run("check", _visit(tmp_path, "ja", staff="ja"))
     assert result.exit_code == 2
     assert "staff_language: 'ja' is not one of zh, en, ko" in result.stderr
+
+
+def test_the_visit_stage_reads_the_same_table():
+    """visit/ reads languages.yaml as data (it imports no later stage): the same codes."""
+    from visitplan.visit.fields import guest_languages
+
+    assert set(guest_languages()) == set(languages())
+    assert guest_languages()[:3] == STAFF_LANGUAGES

@@ -14,7 +14,7 @@ from pathlib import Path
 from visitplan.text.dates import (date_range, format_date, format_datetime, format_time,
                              home_name, home_zone, parse_timestamp)
 from visitplan.errors import InputError, RenderError
-from visitplan.text.i18n import language, t
+from visitplan.text.i18n import babel_locale, language, strings, t
 from visitplan.documents.pdf import lang_of
 
 FORMATS = ("pdf", "html", "md")
@@ -432,8 +432,6 @@ def _language_name(code: str, lang: str) -> str:
     """A guest language's name for a reader of `lang`: the locale file's word where it has
     one (中文, 英文, 韩文), else CLDR's (日语, 阿拉伯语)."""
     from babel import Locale
-
-    from visitplan.text.i18n import babel_locale, strings
 
     if f"doc.language.{code}" in strings():
         return t(f"doc.language.{code}", lang)
