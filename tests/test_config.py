@@ -171,7 +171,8 @@ day_start: 9am
     with pytest.raises(ValidationFailed) as info:
         load_config(str(path), {})
     assert [str(p) for p in info.value.problems] == [
-        f"{path}:1:11: language: 'kr' is not one of zh, en, ko",
+        f"{path}:1:11: language: 'kr' is not one of zh, en, ko, ja, zh-Hant, vi, th, id, "
+        "ms, ar, de, fr, es, pt, ru",
         f"{path}:3:9: smtp.port: 99999 is out of range 1 to 65535",
         f"{path}:4:3: smtp.securty: unknown key 'securty'; did you mean 'security'?",
         f"{path}:5:9: smtp.from: 'visits@localhost' is not a valid sender; write it like "

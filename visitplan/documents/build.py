@@ -14,7 +14,7 @@ from pathlib import Path
 from visitplan.text.dates import (date_range, format_date, format_datetime, format_time,
                              home_name, home_zone, parse_timestamp)
 from visitplan.errors import InputError, RenderError
-from visitplan.text.i18n import language, t
+from visitplan.text.i18n import babel_locale, language, strings, t
 from visitplan.documents.pdf import lang_of
 
 FORMATS = ("pdf", "html", "md")
@@ -270,7 +270,7 @@ def _needs(visit, plan, lang: str) -> list[dict]:
     derived = {topic: [] for topic in NEED_TOPICS}
     info, env, emo = derived["information"], derived["environment"], derived["emotional"]
     info.append(Phrase("doc.need.language", lang,
-                       language=t(f"doc.language.{visit.language}", lang)))
+                       language=_language_name(visit.language, lang)))
     if visit.purpose:
         info.append(Phrase("doc.need.purpose", lang, purpose=text(visit.purpose)))
     if visit.arrival.pickup:
@@ -426,6 +426,16 @@ def _country(code: str, lang: str) -> str:
     from visitplan.text.dates import _locale
 
     return Locale.parse(_locale(lang)).territories.get(code, code)
+
+
+def _language_name(code: str, lang: str) -> str:
+    """A guest language's name for a reader of `lang`: the locale file's word where it has
+    one (中文, 英文, 韩文), else CLDR's (日语, 阿拉伯语)."""
+    from babel import Locale
+
+    if f"doc.language.{code}" in strings():
+        return t(f"doc.language.{code}", lang)
+    return Locale.parse(babel_locale(lang)).languages.get(code.replace("-", "_"), code)
 
 # ---------------------------------------------------------------- rendering
 

@@ -55,7 +55,7 @@ def Clock(description=""):
 
 CONFIG = Obj({
     "language": Language("default guest language for visits that give none"),
-    "staff_language": Language("default staff language"),
+    "staff_language": Language("default staff language", staff=True),
     "host": host_schema(required=()),
     "departments": Obj({d: List(Email(), allow_single=True) for d in DEPARTMENTS},
                        description="who receives each department's reminders"),

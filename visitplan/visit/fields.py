@@ -4,10 +4,18 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
+from email.utils import parseaddr
+from pathlib import Path
 
+import yaml
+
+from visitplan.visit.loader import SAFE_LOADER
 from visitplan.visit.schema import Check, Enum, Str, did_you_mean
 
-LANGUAGES = ("zh", "en", "ko")
+# The languages rule packs and staff documents are written in. Guests may read any language
+# of the table of languages, read here as data (visit/ imports no later stage).
+LANGUAGES = STAFF_LANGUAGES = ("zh", "en", "ko")
+LANGUAGE_TABLE = Path(__file__).resolve().parent.parent / "text" / "languages.yaml"
 DIETS = ("halal", "no-pork", "no-beef", "vegetarian", "vegan", "no-alcohol")
 
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -112,8 +120,17 @@ def Country(description="", default=None):
                  {"type": "string", "pattern": "^[A-Za-z]{2}$"})
 
 
-def Language(description="", default=None):
-    return Enum(LANGUAGES, description, default)
+@functools.cache
+def guest_languages() -> tuple[str, ...]:
+    """Every language code of visitplan/text/languages.yaml, the staff languages first."""
+    table = yaml.load(LANGUAGE_TABLE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return (*STAFF_LANGUAGES, *(str(code) for code in table if code not in STAFF_LANGUAGES))
+
+
+def Language(description="", default=None, staff=False):
+    """A language code: any of languages.yaml for guest-facing documents, one of
+    STAFF_LANGUAGES for staff documents (`staff=True`)."""
+    return Enum(STAFF_LANGUAGES if staff else guest_languages(), description, default)
 
 
 def Line(description="", default=None, max_len=300):

@@ -77,7 +77,7 @@ VISIT = Obj({
     "profiles": List(Line(max_len=60), allow_single=True,
                      description="profiles besides those applied automatically"),
     "language": Language("guest-facing documents"),
-    "staff_language": Language("staff documents"),
+    "staff_language": Language("staff documents", staff=True),
     "timezone": Check(check_timezone, "an IANA time zone", "the visit's IANA time zone"),
     "host": host_schema(required=()),
     "guests": List(GUEST, min_items=1, max_items=100),
