@@ -21,7 +21,7 @@ import yaml
 
 from visitplan.documents.sign import Fonts
 from visitplan.text.dates import date_range, format_date, format_datetime, format_time
-from visitplan.text.i18n import LOCALES, languages, strings, t
+from visitplan.text.i18n import LOCALES, languages, t
 from visitplan.visit.fields import STAFF_LANGUAGES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,7 +23,9 @@ from visitplan.text.i18n import strings
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = ROOT / "visitplan" / "rules" / "packs"
 TEMPLATES = ROOT / "templates"
-LANGS = ("zh", "en", "ko")
+LANGS = ("zh", "en", "ko")          # the staff languages: every pack string has these
+CHINESE = ("zh", "zh-Hant")
+FULL_WIDTH = CHINESE + ("ja",)       # scripts that take full-width punctuation
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
@@ -110,7 +112,7 @@ def _cjk_side(ch: str) -> bool:
 
 def zh_punct(lang, text):
     """ASCII , ; : ( ) ! ? beside a Han character, a full-width mark or a slot."""
-    if lang != "zh":
+    if lang not in FULL_WIDTH:
         return []
     s = _masked(text)
     out = []
@@ -124,7 +126,7 @@ def zh_punct(lang, text):
 
 def zh_space(lang, text):
     """A space between Han and Latin letters, digits, a code span or a slot."""
-    if lang != "zh":
+    if lang not in CHINESE:
         return []
     s = _masked(text)
     pattern = (f"(?<=[{HAN}])[ \u00a0]+(?=[A-Za-z0-9`{{])|(?<=[A-Za-z0-9`}}])[ \u00a0]+(?=[{HAN}])"
@@ -134,15 +136,15 @@ def zh_space(lang, text):
 
 def zh_range(lang, text):
     """A range written with - – — ~ ～ between numbers or slots (Chinese writes 3至5天)."""
-    if lang != "zh":
+    if lang not in CHINESE:
         return []
     return [f"range …{m.group()}…"
             for m in re.finditer(r"[0-9}][ ]*[-\u2013\u2014~\uff5e][ ]*[0-9{]", text)]
 
 
 def zh_ellipsis(lang, text):
-    """"..." or a single … in Chinese (write ……)."""
-    if lang != "zh":
+    """"..." or a single … in Chinese or Japanese (write ……)."""
+    if lang not in FULL_WIDTH:
         return []
     return [f"ellipsis …{m.group()}…"
             for m in re.finditer(r"\.\.\.|(?<!\u2026)\u2026(?!\u2026)", text)]
@@ -175,8 +177,9 @@ def double_space(lang, text):
 
 
 def fullwidth_in_latin(lang, text):
-    """Full-width punctuation in an English or Korean string."""
-    if lang == "zh":
+    """Full-width punctuation in a string of a language written with Latin letters, Hangul,
+    or another script that uses its own or Latin punctuation."""
+    if lang in FULL_WIDTH:
         return []
     return [f"full-width '{m.group()}'" for m in re.finditer("[，；：（）！？。、]", text)]
 

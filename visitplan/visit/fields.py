@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
-from email.utils import parseaddr
 from pathlib import Path
 
 import yaml
