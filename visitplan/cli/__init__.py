@@ -33,6 +33,12 @@ COMMANDS = {
                        "done, open or late."),
     "run": ("cron", "The cron entry point: rebuild what changed, remind departments, send "
                     "follow-ups."),
+    "agenda": ("team", "Show the visits day by day, and the clashes between them."),
+    "register": ("team", "Write the visitor register: one row per guest per visit in the "
+                         "days given."),
+    "calendar": ("team", "Write a department's calendar of tasks and visits, for calendar "
+                         "subscriptions."),
+    "print": ("team", "Print name badges, table tents and seating plans for a visit."),
 }
 
 
