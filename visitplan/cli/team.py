@@ -1,7 +1,6 @@
 """agenda, register, calendar, print: the team around the visit."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -84,8 +83,7 @@ def register_command(ctx, folders, start, end, output, lang, as_json, config_fil
     if as_json:
         echo_json(result.rows)
     elif output is None:
-        sys.stdout.flush()
-        click.get_binary_stream("stdout").write(result.data)
+        click.echo(result.data, nl=False)      # bytes: written as they are, BOM and all
     elif not quiet(ctx):
         click.echo(f"wrote {output} ({len(result.rows)} rows)")
 
