@@ -42,7 +42,7 @@ def visit_text(vid: str, day: str = "2026-12-08", *, guests: str = "kr",
     schedule = "".join(f"  - {item}\n" for item in items)
     return (f"id: {vid}\ntitle: {title or vid + ' visit'}\npurpose: Audit the SMT line\n"
             "language: ko\nstaff_language: en\ntimezone: Asia/Shanghai\n"
-            + HOST + (LEADER if leader else "") + "guests:\n" + GUESTS[guests]
+            + HOST + (LEADER if leader else "") + "guests:\n" + GUESTS.get(guests, guests)
             + f"arrival: {{by: flight, number: OZ369, at: {day} {arrive}, "
               f"place: Bao'an T3, pickup: {'true' if pickup else 'false'}}}\n"
             + f"departure: {{by: flight, number: OZ370, at: {nxt} 16:00, place: Bao'an T3}}\n"
