@@ -87,11 +87,13 @@ def badge_pages(visit, fit: Fitter) -> list[list[dict]]:
     return [badges[i:i + per] for i in range(0, len(badges), per)]
 
 
-def cut_marks() -> list[dict]:
-    """Short lines in the margins where the cuts run, never over a badge."""
-    cols, rows = BADGE_GRID
+def cut_marks(count: int) -> list[dict]:
+    """Short lines in the margins where the cuts run (around the rows `count` badges
+    fill), never over a badge."""
+    cols, full = BADGE_GRID
+    rows = min(full, math.ceil(count / cols))
     left = (A4[0] - cols * BADGE[0]) / 2
-    top = (A4[1] - rows * BADGE[1]) / 2
+    top = (A4[1] - full * BADGE[1]) / 2
     length, gap = 6.0, 2.0
     marks = []
     for c in range(cols + 1):
@@ -165,13 +167,17 @@ def seating(visit, fit: Fitter, lang: str) -> list[Seat]:
         positions[n // 2] = hosts[1]
     for seat, k in zip(guests, seat_order(n, len(hosts) > 1)):
         positions[k] = seat
-    radius = max(TABLE_DIAMETER / 2 + SEAT[1] / 2 + 4, n * (SEAT[0] * 0.8) / (2 * math.pi))
-    width = min(SEAT[0], 0.9 * 2 * math.pi * radius / n)
+    # cards sit 4 mm off the table's edge, whatever their side faces it; they narrow when
+    # many share the circle
+    ring = TABLE_DIAMETER / 2 + 4 + SEAT[1]
+    width = min(SEAT[0], 0.92 * 2 * math.pi * ring / n)
     cx, cy = A4[0] / 2, 118.0
     seats = []
     for k, seat in sorted(positions.items()):
         angle = 2 * math.pi * k / n
-        seat.x, seat.y = cx + radius * math.sin(angle), cy - radius * math.cos(angle)
+        reach = (TABLE_DIAMETER / 2 + 4 + abs(math.sin(angle)) * width / 2
+                 + abs(math.cos(angle)) * SEAT[1] / 2)
+        seat.x, seat.y = cx + reach * math.sin(angle), cy - reach * math.cos(angle)
         seat.number = k + 1
         person = seat.person
         country = person.country if seat.guest else host.country
@@ -221,7 +227,8 @@ def htmls(visit, kinds, user_dir: Path | None = None) -> dict[str, str]:
         if "badges" in kinds:
             fit = _fitter(env, visit.language)
             out["badges"] = env.get_template("badges.html").render(
-                pages=badge_pages(visit, fit), marks=cut_marks(), badge=BADGE,
+                pages=[(page, cut_marks(len(page))) for page in badge_pages(visit, fit)],
+                badge=BADGE,
                 visitor=visitor_labels(visit),
                 host=_host_line(visit, fit), **common)
         if "tents" in kinds:
