@@ -46,7 +46,7 @@ def visit_text(vid: str, day: str = "2026-12-08", *, guests: str = "kr",
             + f"arrival: {{by: flight, number: OZ369, at: {day} {arrive}, "
               f"place: Bao'an T3, pickup: {'true' if pickup else 'false'}}}\n"
             + f"departure: {{by: flight, number: OZ370, at: {nxt} 16:00, place: Bao'an T3}}\n"
-            + f"hotel: {{name: Hilton Shekou}}\n"
+            + "hotel: {name: Hilton Shekou}\n"
             + ("schedule:\n" + schedule if items else ""))
 
 

@@ -4,14 +4,13 @@ names, the page counts, and the seats the handbook's order gives."""
 from __future__ import annotations
 
 from pypdf import PdfReader
-
 from sign_helpers import pdf_images, text_runs
 from team_helpers import site, visit_text
 
 from visitplan.api import Session
 from visitplan.documents.printables import seat_order, seating
-from visitplan.documents.sign import PDF_FILL, Fitter, Fonts
 from visitplan.documents.resources import templates_dir
+from visitplan.documents.sign import PDF_FILL, Fitter, Fonts
 
 
 def _pages(path) -> list[str]:

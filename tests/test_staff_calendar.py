@@ -7,7 +7,6 @@ import json
 from zoneinfo import ZoneInfo
 
 import icalendar
-
 from team_helpers import site, visit_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -11,6 +11,7 @@ from visitplan.cli.common import (command_options, echo_json, echo_problems, jso
                                   strict_message, strict_option)
 from visitplan.errors import InputError
 
+
 def _range_options(required: bool):
     def wrap(f):
         f = click.option("--to", "end", metavar="YYYY-MM-DD", callback=parse_date,

@@ -128,7 +128,7 @@ class Seat:
 def seat_order(n: int, cohost: bool) -> list[int]:
     """Seat positions (0 = the host's, at the head; counting clockwise as seen from above,
     so n-1 is the host's right) in the order guests take them, by rank."""
-    right = lambda k: k > n / 2     # noqa: E731  (seats on the host's right-hand side)
+    right = lambda k: k > n / 2
     first = [n - 1]
     if cohost:
         opposite = n // 2

@@ -128,8 +128,8 @@ def build_ics(department: str, evs: list[dict], lang: str,
               dtstamp: dt.datetime | None = None) -> bytes:
     import icalendar
 
-    stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(
-        dt.timezone.utc).replace(microsecond=0)
+    stamp = (dtstamp or dt.datetime.now(dt.UTC)).astimezone(
+        dt.UTC).replace(microsecond=0)
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//visitplan//visitplan {__version__}//EN")
     cal.add("version", "2.0")

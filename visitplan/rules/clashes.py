@@ -51,7 +51,7 @@ class Slot:
     what: str
     where: str | None = None
 
-    def overlaps(self, other: "Slot") -> bool:
+    def overlaps(self, other: Slot) -> bool:
         return self.start < other.end and other.start < self.end
 
 
