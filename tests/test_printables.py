@@ -39,6 +39,12 @@ def test_all_three_for_a_korean_visit(run, tmp_path):
     assert len(tents) == 2                        # a card per guest
     assert tents[0].count("김민준") == 2 and tents[0].count("KIM Minjun") == 2
     assert tents[1].count("이서연") == 2
+    # one of the two names is drawn upside down (its text matrix turned 180°)
+    turns = []
+    PdfReader(str(out / "tents.pdf")).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: turns.append(
+            (cm[0] * tm[0] > 0) if text.strip() == "김민준" else None))
+    assert sorted(x for x in turns if x is not None) == [False, True]
     seating_pages = _pages(out / "seating.pdf")
     assert len(seating_pages) == 1                # one meal in the schedule
     plan = seating_pages[0]
