@@ -4,6 +4,8 @@
 #   docs/sign-korean.png  first page of `visitplan sign examples/hanbit-korean.yaml`
 #   docs/itinerary.png    first page of the itinerary of `visitplan prepare` (same visit)
 #   docs/checklist.png    first page of its checklist (printed as on 2026-12-01)
+#   docs/badges.png       first sheet of `visitplan print --badges` (same visit)
+#   docs/seating.png      first page of `visitplan print --seating` (its welcome dinner)
 #   docs/welcome.png      the welcome screen in headless Chromium, laid out at 1920x1080
 #                         and saved at half that size
 # PDF pages go through pdftoppm; each picture is kept under 300 KB.
@@ -35,10 +37,13 @@ first_page() {   # PDF, PNG, longest side in pixels
 
 visitplan sign "$VISIT" -o "$work/out"
 visitplan prepare "$VISIT" -o "$work/out" --date "$PRINTED_ON"
+visitplan print "$VISIT" -o "$work/out" --badges --seating
 
 first_page "$work/out/sign.pdf" docs/sign-korean.png 1000
 first_page "$work/out/itinerary.pdf" docs/itinerary.png 1000
 first_page "$work/out/checklist.pdf" docs/checklist.png 1000
+first_page "$work/out/badges.pdf" docs/badges.png 1000
+first_page "$work/out/seating.pdf" docs/seating.png 1000
 
 # the screen's layout at 1920x1080 CSS pixels, drawn at half resolution (960x540)
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
@@ -48,7 +53,8 @@ first_page "$work/out/checklist.pdf" docs/checklist.png 1000
     "file://$work/out/welcome.html" >/dev/null 2>&1
 
 status=0
-for png in docs/sign-korean.png docs/itinerary.png docs/checklist.png docs/welcome.png; do
+for png in docs/sign-korean.png docs/itinerary.png docs/checklist.png docs/badges.png \
+           docs/seating.png docs/welcome.png; do
     size=$(stat -c %s "$png")
     echo "$png $((size / 1024)) KB"
     if [ "$size" -gt "$MAX_BYTES" ]; then

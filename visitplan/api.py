@@ -12,11 +12,15 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visitplan.cron import agenda as agendas
+from visitplan.cron import register as registers
 from visitplan.cron import run as cron
 from visitplan.cron.state import State
 from visitplan.cron import status as statuses
 from visitplan.documents import build as documents
 from visitplan.documents import pdf
+from visitplan.documents import printables as printing
+from visitplan.documents import staff_calendar
 from visitplan.documents import sign as signs
 from visitplan.documents.output import atomic_write
 from visitplan.documents.render import plain_environment
@@ -24,8 +28,10 @@ from visitplan.errors import InputError, Problem, ValidationFailed
 from visitplan.mail import followup as followups
 from visitplan.rules import advice
 from visitplan.rules import describe
+from visitplan.rules.clashes import clashes as find_clashes
 from visitplan.session import Session, folders, visit_files  # noqa: F401  (part of the facade)
 from visitplan.text.i18n import t
+from visitplan.visit.config import DEPARTMENTS
 from visitplan.visit.model import json_schema
 from visitplan.visit.schema import did_you_mean
 
@@ -59,6 +65,7 @@ def check(session: Session, paths: list[Path], today: dt.date | None = None,
         problems = list(visit.warnings) + advise(session, visit, today, lang)
         results.append(CheckResult(Path(path), problems, visit))
     _same_ids(results)
+    _clashes(session, results, lang)
     return results
 
 
@@ -328,3 +335,129 @@ def run(session: Session, paths: list[Path], day: dt.date | None = None, *,
     """The cron entry point: rebuild what changed, remind departments, send follow-ups."""
     return cron.run(session, folders(session, paths), session.today(day), send=send,
                     dry_run=dry_run, jobs=jobs, progress=progress)
+
+
+# ---------------------------------------------------------------- around the visit (team)
+
+
+def _clashes(session: Session, results: list[CheckResult], lang: str | None) -> None:
+    """Clashes between the visits checked together (rules.clashes), each added to the
+    result of the file it concerns."""
+    loaded = [r for r in results if r.visit is not None]
+    if len({r.visit.id for r in loaded}) < 2:
+        return
+    by_file = {str(r.path): r for r in loaded}
+    for clash in find_clashes([(r.visit, session.plan(r.visit)) for r in loaded],
+                              session.config, lambda v: session.staff_lang(v, lang)):
+        by_file[clash.problem.file].problems.append(clash.problem)
+
+
+def _loaded(session: Session, paths: list[Path]) -> tuple[list, list[Problem]]:
+    """The visits of `paths` (default: the visits folder) that load, and the problems of
+    those that do not."""
+    found = cron.scan(session, folders(session, paths))
+    return ([visit for _, visit in found.visits],
+            [p for _, problems in found.errors for p in problems])
+
+
+@dataclass
+class AgendaResult:
+    agenda: object          # cron.agenda.Agenda
+    text: str
+    problems: list[Problem]
+
+    def as_json(self, problem_json) -> dict:
+        data = agendas.agenda_json(self.agenda, problem_json)
+        data["problems"] = [problem_json(p) for p in self.problems]
+        return data
+
+
+def agenda(session: Session, paths: list[Path], start: dt.date | None = None,
+           end: dt.date | None = None, lang: str | None = None) -> AgendaResult:
+    """Show the visits day by day, and the clashes between them."""
+    start = session.today(start)
+    if end is not None and end < start:
+        raise InputError(f"--to {end} is before --from {start}")
+    visits, problems = _loaded(session, paths)
+    result = agendas.agenda([(v, session.plan(v)) for v in visits], session.config, start,
+                            end, lambda v: session.staff_lang(v, lang))
+    text = agendas.agenda_text(result, session.staff_lang(None, lang))
+    return AgendaResult(result, text, problems + result.problems)
+
+
+@dataclass
+class RegisterResult:
+    rows: list[dict]
+    data: bytes             # the CSV, UTF-8 with BOM
+    path: Path | None
+    problems: list[Problem]
+
+
+def register(session: Session, paths: list[Path], start: dt.date, end: dt.date, *,
+             output: Path | None = None, lang: str | None = None) -> RegisterResult:
+    """Write the visitor register: one row per guest per visit in the days given."""
+    if end < start:
+        raise InputError(f"--to {end} is before --from {start}")
+    visits, problems = _loaded(session, paths)
+    lang = session.staff_lang(None, lang)
+    rows = registers.rows([v for v in visits if agendas.overlaps_range(v, start, end)],
+                          lang)
+    data = registers.csv_bytes(rows, lang)
+    if output is not None:
+        atomic_write({Path(output): data})
+    return RegisterResult(rows, data, output, problems)
+
+
+def calendar(session: Session, paths: list[Path], department: str, *,
+             output: Path | None = None, lang: str | None = None,
+             dtstamp: dt.datetime | None = None) -> Written:
+    """Write a department's calendar of tasks and visits, for calendar subscriptions."""
+    if department not in DEPARTMENTS:
+        raise InputError(f"--department: unknown department '{department}'"
+                         + did_you_mean(department, list(DEPARTMENTS))
+                         + f"; one of {', '.join(DEPARTMENTS)}")
+    visits, problems = _loaded(session, paths)
+    return Written(write_calendars(session, visits, [department], output=output, lang=lang,
+                                   dtstamp=dtstamp), problems)
+
+
+def write_calendars(session: Session, visits: list, departments=DEPARTMENTS, *,
+                    output: Path | None = None, lang: str | None = None,
+                    dtstamp: dt.datetime | None = None) -> list[Path]:
+    """Keep `<output>/calendars/<department>.ics` current for the loaded `visits` (what
+    `run` calls after a rebuild); with `output`, one department's calendar to that file
+    and the sequence table beside it."""
+    folder = Path(output).parent if output else (session.config.output or Path("out")) \
+        / "calendars"
+    files = {departments[0]: Path(output)} if output else None
+    lang = session.staff_lang(None, lang)
+    entries = [(v, session.plan(v), ticks(session, v.id)) for v in visits]
+    return staff_calendar.write_calendars(entries, folder, departments, lang, files=files,
+                                          dtstamp=dtstamp)
+
+
+def printables(session: Session, ref, kinds=printing.KINDS, *,
+               output: Path | None = None) -> Written:
+    """Print name badges, table tents and seating plans for a visit."""
+    worker = pdf.start_worker()     # WeasyPrint loads on the other core meanwhile
+    try:
+        visit = session.load_visit(session.resolve(ref))
+        user_dir = session.config.templates
+        if user_dir is not None and not Path(user_dir).is_dir():
+            raise InputError(f"{user_dir}: the templates folder does not exist")
+        problems = []
+        if "seating" in kinds and not printing.meals(visit):
+            problems.append(visit.problem("schedule", t("print.no_meal", session.staff_lang(
+                visit)), "warning"))
+            kinds = [k for k in kinds if k != "seating"]
+            if not kinds:
+                raise InputError(f"{visit.label}: no meal in the schedule, so there is no "
+                                 "seating plan to print")
+        pdfs = printing.render(visit, kinds, user_dir, worker=worker)
+    finally:
+        if worker is not None:
+            worker.close()
+    folder = Path(output or session.config.output_dir(visit.id))
+    files = {folder / f"{kind}.pdf": data for kind, data in pdfs.items()}
+    atomic_write(files)
+    return Written(list(files), problems, visit)

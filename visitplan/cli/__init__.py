@@ -33,6 +33,12 @@ COMMANDS = {
                     "follow-ups."),
     "status": ("cron", "Show where a visit's preparation stands: each department's tasks, "
                        "done, open or late."),
+    "calendar": ("team", "Write a department's calendar of tasks and visits, for calendar "
+                         "subscriptions."),
+    "agenda": ("team", "Show the visits day by day, and the clashes between them."),
+    "register": ("team", "Write the visitor register: one row per guest per visit in the "
+                         "days given."),
+    "print": ("team", "Print name badges, table tents and seating plans for a visit."),
 }
 
 
