@@ -35,8 +35,8 @@ def test_the_leader_the_room_and_the_car_clash_between_two_visits(run, tmp_path)
     # the day by day listing has both visits, in time order
     lines = result.stdout.splitlines()
     assert lines[0] == "2026-12-08 Tuesday"
-    assert lines[1] == "  10:30  Arrival: OZ369 @ Bao'an T3  [a]"
-    assert lines[2] == "  11:00  Arrival: OZ369 @ Bao'an T3  [b]"
+    assert lines[1] == "  10:30 Arrival: OZ369 @ Bao'an T3 [a]"
+    assert lines[2] == "  11:00 Arrival: OZ369 @ Bao'an T3 [b]"
     assert "5 clash(es) between visits; see the warnings above." == lines[-1]
 
 
@@ -93,7 +93,7 @@ def test_strict_exits_2_and_json_carries_days_and_clashes(run, tmp_path):
 def test_from_and_to_pick_the_days(run, tmp_path):
     s = site(tmp_path, {"a.yaml": visit_text("a"), "c.yaml": visit_text("c", "2026-12-14")})
     result = run("--config", s["config"], "agenda", "--from", "2026-12-10", "--lang", "zh")
-    assert result.stdout.startswith("2026-12-14 星期一\n")
+    assert result.stdout.startswith("2026-12-14 周一\n")
     assert "[a]" not in result.stdout and "［c］" in result.stdout
     empty = run("--config", s["config"], "agenda", "--from", "2027-01-01")
     assert empty.stdout == "No visits from 2027-01-01 to 2027-01-01.\n"
