@@ -30,6 +30,7 @@ from visitplan.rules import advice
 from visitplan.rules import describe
 from visitplan.rules.clashes import clashes as find_clashes
 from visitplan.session import Session, folders, visit_files  # noqa: F401  (part of the facade)
+from visitplan.text import i18n
 from visitplan.text.i18n import t
 from visitplan.visit.config import DEPARTMENTS
 from visitplan.visit.model import json_schema
@@ -461,3 +462,23 @@ def printables(session: Session, ref, kinds=printing.KINDS, *,
     files = {folder / f"{kind}.pdf": data for kind, data in pdfs.items()}
     atomic_write(files)
     return Written(list(files), problems, visit)
+
+
+def languages(lang: str | None = None) -> list[dict]:
+    """Every language visitplan writes: what it covers (guest or also staff documents, the
+    share of guest-facing wording of its own), its script, direction, faces and the
+    countries whose guests read it by default."""
+    from babel import Locale   # heavy; only this command needs language names
+
+    shown = lang or "en"
+    out = []
+    for code, row in i18n.languages().items():
+        guest, overall = i18n.coverage(code)
+        language = Locale.parse(code.replace("-", "_"))
+        out.append({"code": code, "name": language.get_display_name(i18n.babel_locale(shown)),
+                    "own_name": language.get_display_name(language),
+                    "documents": "guest and staff" if row.staff else "guest",
+                    "guest_wording": round(guest * 100), "all_wording": round(overall * 100),
+                    "script": row.script, "direction": row.dir, "faces": list(row.family),
+                    "countries": list(row.countries)})
+    return out

@@ -143,3 +143,40 @@ def test_task_ids_complete_in_the_shell(runner, site):
     result = runner.invoke(main, [], env=env, prog_name="visitplan")
     assert result.exit_code == 0
     assert "plain,std-day-before-call" in result.output.splitlines()
+
+
+def test_languages_lists_every_language_with_what_it_covers(run):
+    result = run("languages", "--json")
+    assert result.exit_code == 0
+    rows = {row["code"]: row for row in __import__("json").loads(result.stdout)}
+    assert set(rows) >= {"zh", "en", "ko", "ja", "zh-Hant", "vi", "th", "id", "ms", "ar",
+                         "de", "fr", "es", "pt", "ru"}
+    assert rows["ja"]["own_name"] == "日本語" and rows["ja"]["documents"] == "guest"
+    assert rows["zh"]["documents"] == "guest and staff"
+    assert rows["ar"]["direction"] == "rtl" and "SA" in rows["ar"]["countries"]
+    assert all(row["guest_wording"] == 100 for row in rows.values())
+    text = run("languages").stdout.splitlines()
+    assert text[0].startswith("en ") and any(line.startswith("ru ") for line in text)
+
+
+@pytest.mark.parametrize("country, config, expected", [
+    ("JP", "", "ja"), ("DE", "", "de"), ("SA", "", "ar"), ("TW", "", "zh-Hant"),
+    ("CH", "", "en"), ("CH", "guest_languages: {CH: fr}\n", "fr"),
+    ("CH", "language: de\n", "de"), ("KR", "language: de\n", "ko")])
+def test_the_guest_language_follows_the_senior_guests_country(tmp_path, examples_dir,
+                                                              country, config, expected):
+    text = (examples_dir / "sakura-vip.yaml").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("language:")]
+    visit = tmp_path / "v.yaml"
+    visit.write_text("\n".join(lines).replace("country: JP", f"country: {country}") + "\n",
+                     encoding="utf-8")
+    (tmp_path / "visitplan.yaml").write_text(config or "output: out\n", encoding="utf-8")
+    session = api.Session.open(str(tmp_path / "visitplan.yaml"))
+    assert session.load_visit(visit).language == expected
+
+
+def test_guest_languages_names_countries(run, tmp_path):
+    (tmp_path / "visitplan.yaml").write_text("guest_languages: {XX: fr}\n")
+    result = run("--config", tmp_path / "visitplan.yaml", "profiles")
+    assert result.exit_code == 2
+    assert "guest_languages.XX: 'XX' is not an ISO 3166 country code" in result.stderr

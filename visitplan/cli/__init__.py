@@ -39,6 +39,7 @@ COMMANDS = {
     "register": ("team", "Write the visitor register: one row per guest per visit in the "
                          "days given."),
     "print": ("team", "Print name badges, table tents and seating plans for a visit."),
+    "languages": ("basic", "List the languages documents come in, and what each covers."),
 }
 
 

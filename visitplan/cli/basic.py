@@ -116,3 +116,29 @@ def schema_command(output):
         click.echo(api.schema_json(), nl=False)
     else:
         api.write_schema(output)
+
+
+@click.command("languages")
+@lang_option
+@json_option
+def languages_command(lang, as_json):
+    """List the languages documents come in, and what each covers.
+
+    Guest languages serve the itinerary, calendar, sign, welcome screen and emails; staff
+    languages (zh, en, ko) also serve checklists, digests and warnings. A visit that names
+    no `language:` takes its senior guest's country's (the COUNTRIES column; the
+    configuration's `guest_languages:` overrides one country), else the configuration's.
+
+    \b
+    Example:
+      visitplan languages
+    """
+    rows = api.languages(lang)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['code']:<8} {row['own_name']} ({row['name']}): {row['documents']} "
+                   f"documents, {row['guest_wording']} % of the guest wording, "
+                   f"{row['script']}, {row['direction']}, {', '.join(row['faces'][:1])}; "
+                   f"guests from {', '.join(row['countries']) or '-'}")

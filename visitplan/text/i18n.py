@@ -30,6 +30,7 @@ class Language:
     dir: str
     staff: bool
     family: tuple[str, ...]
+    countries: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -38,7 +39,8 @@ def languages() -> dict[str, Language]:
     data = yaml.load(LANGUAGES_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return {code: Language(code=code, babel=row["babel"], html=row["html"],
                            script=row["script"], dir=row["dir"], staff=str(row["staff"]).lower() == "true",
-                           family=tuple(row["family"]))
+                           family=tuple(row["family"]),
+                           countries=tuple(str(c) for c in row.get("countries") or ()))
             for code, row in data.items()}
 
 
@@ -54,6 +56,23 @@ def babel_locale(code: str) -> str:
 
 def staff_languages() -> list[str]:
     return [code for code, row in languages().items() if row.staff]
+
+
+# what guest-facing outputs print (itinerary, calendar, sign, welcome screen, guest email);
+# everything else is staff wording, in the staff languages
+GUEST_KEY_PREFIXES = ("kind.", "doc.date.", "doc.it.", "doc.by.", "doc.ics.", "doc.name_latin",
+                      "mail.", "sign.")
+
+
+def coverage(code: str) -> tuple[float, float]:
+    """The share of English's guest-facing keys, and of all its keys, that `code`'s own
+    locale file translates (the rest falls back to English)."""
+    table = strings()
+    english = [k for k, texts in table.items() if "en" in texts]
+    guest = [k for k in english if k.startswith(GUEST_KEY_PREFIXES)]
+    own = {k for k, texts in table.items() if code in texts}
+    return (sum(k in own for k in guest) / len(guest), sum(k in own for k in english)
+            / len(english))
 
 
 @functools.cache

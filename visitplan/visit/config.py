@@ -87,6 +87,8 @@ CONFIG = Obj({
                              "do in a day before agenda warns"),
     "sign": Obj({"size": Enum(("a4", "a3")), "group": Bool()},
                 description="default pickup sign size and grouping"),
+    "guest_languages": Obj({}, extra=Language(), description="the guest language of guests "
+                           "from a country, over the table's default: {CH: fr, BE: nl}"),
     "max_stay_days": Int(minimum=1, maximum=366, description="the longest stay a visit "
                          "may have (default 60)"),
     "message_id_domain": Check(check_domain, "a domain like brightway.example",
@@ -119,6 +121,7 @@ class Config:
     cars: int | None = None
     max_tasks_per_day: int | None = None
     sign: dict = field(default_factory=lambda: {"size": "a4", "group": False})
+    guest_languages: dict = field(default_factory=dict)
     max_stay_days: int = 60
     message_id_domain: str | None = None
 
@@ -227,11 +230,19 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
         data["work_week"] = tuple(d for d in WEEKDAYS if d in data["work_week"])
     if "sign" in data:
         data["sign"] = {"size": "a4", "group": False, **data["sign"]}
+    if "guest_languages" in data:
+        data["guest_languages"] = {c.upper(): lang for c, lang in data["guest_languages"].items()}
     return Config(path=path, office_hours=hours, **data)
 
 
 def _check_settings(nodes: MapNode, data: dict, ctx: Context) -> None:
     """Checks across keys, and of what a path points at, after each key was read alone."""
+    given = nodes.get("guest_languages")
+    for code in data.get("guest_languages", {}):
+        try:
+            check_country(code)
+        except ValueError as exc:
+            ctx.error(given.keys_at[code], f"guest_languages.{code}", str(exc))
     hours = {"start": "08:00", "end": "19:00", **data.get("office_hours", {})}
     if hours["start"] >= hours["end"]:   # both are HH:MM, so text order is time order
         given = nodes.get("office_hours")

@@ -126,6 +126,21 @@ def guest_languages() -> tuple[str, ...]:
     return (*STAFF_LANGUAGES, *(str(code) for code in table if code not in STAFF_LANGUAGES))
 
 
+@functools.cache
+def _country_languages() -> dict[str, str]:
+    table = yaml.load(LANGUAGE_TABLE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return {str(country): str(code) for code, row in table.items()
+            for country in row.get("countries") or ()}
+
+
+def country_language(country: str | None, overrides: dict | None = None) -> str | None:
+    """The language guests from `country` read when a visit names none: the
+    configuration's `guest_languages` first, then the table's `countries` (None when
+    neither says)."""
+    code = (country or "").upper()
+    return (overrides or {}).get(code) or _country_languages().get(code)
+
+
 def Language(description="", default=None, staff=False):
     """A language code: any of languages.yaml for guest-facing documents, one of
     STAFF_LANGUAGES for staff documents (`staff=True`)."""

@@ -13,7 +13,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from visitplan.errors import Problem, ValidationFailed
-from visitplan.visit.fields import check_id
+from visitplan.visit.fields import country_language, check_id
 from visitplan.visit.loader import SeqNode, load_text, read_text
 from visitplan.visit.photos import ImageRefused, find_image
 from visitplan.visit.records import (Followup, Guest, Host, Hotel, Minutes, NextStep, Person,
@@ -84,6 +84,15 @@ class _Builder:
     def warn(self, dotted, message):
         self.ctx.warn(self.at(dotted), dotted, message)
 
+    def _guest_language(self, guests) -> str:
+        """A visit that names no language: the senior guest's country's, else the
+        configuration's, else English."""
+        cfg = self.config
+        senior = next((g for g in guests if g.senior), guests[0] if guests else None)
+        return (country_language(senior.country if senior else None,
+                                 getattr(cfg, "guest_languages", None))
+                or getattr(cfg, "language", None) or "en")
+
     def build(self, source_hash: str) -> Visit:
         d, cfg = self.data, self.config
         tz = ZoneInfo(d["timezone"])
@@ -94,7 +103,7 @@ class _Builder:
         departure = self._travel(d["departure"], tz, "departure")
         visit = Visit(
             id=visit_id, path=self.path, title=d["title"], timezone=d["timezone"], tz=tz,
-            language=d.get("language") or getattr(cfg, "language", None) or "en",
+            language=d.get("language") or self._guest_language(guests),
             staff_language=d.get("staff_language") or getattr(cfg, "staff_language", None)
             or "en",
             host=host, guests=guests, arrival=arrival, departure=departure,
