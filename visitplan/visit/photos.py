@@ -39,31 +39,39 @@ def find_image(folder: Path, rel: str) -> Path:
     if full.suffix.lower() not in PHOTO_TYPES:
         raise ImageRefused(f"{rel!r} is not a photo ({', '.join(PHOTO_TYPES)})")
     try:
-        mode = os.stat(full)
+        check_image(full, rel)
     except FileNotFoundError:
         raise ImageRefused(f"photo {rel!r} not found next to the visit file") from None
-    except OSError as exc:
-        raise ImageRefused(f"cannot read {rel!r}: {exc.strerror}") from None
-    if not stat.S_ISREG(mode.st_mode):
-        raise ImageRefused(f"{rel!r} is not a regular file")
-    if mode.st_size > MAX_IMAGE_BYTES:
-        raise ImageRefused(f"{rel!r} is {mode.st_size // (1024 * 1024)} MiB; an image may "
-                           f"be at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
-    check_image(full, rel)
     return full
 
 
 def check_image(path: Path, label: str) -> tuple[int, int]:
     """Width and height of a JPEG, PNG, GIF or WebP image of at most MAX_PIXELS, read from
-    its header; ImageRefused otherwise. Pillow's decompression-bomb warning never shows."""
+    its header; ImageRefused otherwise (FileNotFoundError when there is no such file).
+
+    The file is opened without waiting (a pipe would block) and checked through the open
+    descriptor, so what is checked is what is read. Pillow's decompression-bomb warning
+    never shows."""
     from PIL import Image, UnidentifiedImageError
 
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ImageRefused(f"cannot read {label!r}: {exc.strerror}") from None
     not_image = (f"cannot read {label!r} as a photo: it is not a JPEG, PNG, GIF or WebP "
                  "image")
     try:
+        mode = os.fstat(fd)   # before fdopen, which refuses a folder with its own error
+        if not stat.S_ISREG(mode.st_mode):
+            raise ImageRefused(f"{label!r} is not a regular file")
+        if mode.st_size > MAX_IMAGE_BYTES:
+            raise ImageRefused(f"{label!r} is {mode.st_size // (1024 * 1024)} MiB; an image "
+                               f"may be at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with os.fdopen(fd, "rb", closefd=False) as handle, Image.open(handle) as image:
                 fmt, (width, height) = image.format, image.size
     except Image.DecompressionBombError:
         raise ImageRefused(_too_many(label)) from None
@@ -71,6 +79,8 @@ def check_image(path: Path, label: str) -> tuple[int, int]:
         raise ImageRefused(not_image) from None
     except (OSError, ValueError, SyntaxError) as exc:   # a broken header
         raise ImageRefused(f"cannot read {label!r} as a photo ({exc})") from None
+    finally:
+        os.close(fd)
     if fmt not in IMAGE_FORMATS:
         raise ImageRefused(not_image)
     if width * height > MAX_PIXELS:
