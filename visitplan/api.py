@@ -40,10 +40,13 @@ class Session:
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""
         from visitplan.rules.engine import plan
+        from visitplan.rules.holidays_check import WorkCalendar
 
         key = (visit.id, visit.source_hash, str(visit.path))
         if key not in self._plans:
-            self._plans[key] = plan(visit, self.registry, self.config.day_start)
+            self._plans[key] = plan(visit, self.registry, self.config.day_start,
+                                    WorkCalendar(tuple(self.config.work_week),
+                                                 self.config.holiday_country))
         return self._plans[key]
 
     def today(self, date: dt.date | None = None) -> dt.date:
