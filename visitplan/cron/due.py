@@ -167,3 +167,15 @@ def tick(session, visit_path: Path, task_ids: list[str], undo: bool = False,
             else:
                 state.tick(visit.id, task.id, who)     # under the id the plan shows
     return list(dict.fromkeys(task_ids))
+
+
+def schedule_lines(visit, plan) -> list[str]:
+    """One line per task of a plan, in the visit's time zone: due date, weekday and time,
+    department, id, anchor and offset, and the profiles that ask for it (the schedule
+    tables of tests/schedule_cases and scripts/schedule-report.py)."""
+    lines = []
+    for task in plan.tasks:
+        due = task.due.astimezone(visit.tz)
+        lines.append(f"{due:%Y-%m-%d %a %H:%M}  {task.department:<9}  {task.id:<26}  "
+                     f"{task.anchor} {task.offset}  [{', '.join(task.sources)}]")
+    return lines

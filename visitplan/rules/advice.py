@@ -291,9 +291,9 @@ def extra_notes(visit, today: dt.date | None = None) -> list:
     during Ramadan, one on meals (iftar, suhoor, not eating in front of them) and one on
     prayer and the day's rhythm. `today` is accepted so callers can pass the day they plan
     with; the notes depend only on the visit's dates."""
-    from visitplan.visit.fields import LANGUAGES
-    from visitplan.rules.holidays_check import hijri_spans, stay_days
     from visitplan.rules.engine import Note
+    from visitplan.rules.holidays_check import hijri_spans, stay_days
+    from visitplan.visit.fields import LANGUAGES
 
     if not halal_guests(visit):
         return []

@@ -18,7 +18,16 @@ from visitplan.visit.config import DEPARTMENTS
 from visitplan.visit.fields import LANGUAGES
 from visitplan.visit.loader import load_file
 from visitplan.visit.model import SCHEDULE_KINDS, Visit
-from visitplan.visit.schema import Check, Context, Enum, Invalid, List, Obj, Str
+from visitplan.visit.schema import (
+    Check,
+    Context,
+    Enum,
+    Invalid,
+    List,
+    Obj,
+    Str,
+    did_you_mean,
+)
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
 BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "korean", "halal")
@@ -243,9 +252,8 @@ def _check_references(packs: dict[str, Pack]) -> list[Problem]:
                     if target == f"{pack.name}/{item.id}":
                         message = f"'{target}' is this entry itself"
                     elif target not in known[kind]:
-                        message = (f"'{target}' is not one of the {kind} of the profiles "
-                                   f"(profile/id, e.g. "
-                                   f"'{sorted(known[kind])[0] if known[kind] else ''}')")
+                        message = (f"'{target}' is not a {kind[:-1]} of any profile"
+                                   + did_you_mean(target, sorted(known[kind])))
                     else:
                         continue
                     problems.append(Problem(str(pack.path), line, col, f"{kind}[{i}].{key}",
