@@ -75,20 +75,23 @@ def run_cli(runner, site, day: dt.date, *extra):
 # ------------------------------------------------------------------ due and done
 
 def test_due_lists_tasks_of_the_day_and_overdue_ones_by_department(runner, site):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    # Friday 4 Dec: three days before arrival is Saturday 5 Dec, a day off, so the gifts
+    # request moved to Friday; Friday's listing also covers Saturday and Sunday
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)
     result = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat(), "--json")
     assert result.exit_code == 0, result.stderr
     items = json.loads(result.stdout)
-    assert items, "three days before arrival something is due"
+    assert items, "four days before arrival something is due"
     assert {i["visit"] for i in items} == {"hanbit-2026-12"}
     for item in items:
         due = dt.datetime.fromisoformat(item["due"])
         assert due.utcoffset() == dt.timedelta(hours=8)
-        assert due.date() <= day
+        assert due.date() <= day + dt.timedelta(days=2)
         assert item["overdue"] == (due.date() < day)
-        assert set(item) == {"visit", "task", "department", "place", "due", "overdue",
-                             "done", "text"}
-    # the gifts request is due three days ahead (篇9: 提前3天告知行政)
+        assert set(item) == {"visit", "title", "task", "department", "place", "due", "overdue",
+                             "done", "not_ticked_before_visit", "sources", "text", "command"}
+        assert item["command"] == f"visitplan done hanbit-2026-12 {item['task']}"
+    # the gifts request is due three days ahead (篇9: 提前3天告知行政), on a working day
     assert any(i["task"] == "ft-gifts-request" and not i["overdue"] for i in items)
     text = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat())
     assert text.exit_code == 0

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visitplan.rules import advice
-from visitplan.rules.holidays_check import hijri_spans, holiday_spans
+from visitplan.rules.holidays_check import WorkCalendar, hijri_spans, holiday_spans
 from visitplan.visit.model import load_visit
 
 YEARS = (2026, 2027, 2028)
@@ -319,3 +319,36 @@ def test_ramadan_days_match_the_hijri_calendar_day_by_day(first, length):
 def test_hijri_spans_outside_the_calendar_are_empty():
     assert hijri_spans(dt.date(1900, 1, 1), dt.date(1900, 2, 1)) == []
     assert hijri_spans(dt.date(2090, 1, 1), dt.date(2090, 2, 1)) == []
+
+# ---------------------------------------------------------------- working days
+
+
+@pytest.mark.parametrize("year", (2026, 2027))
+def test_china_working_days_follow_the_package_with_its_make_up_days(year):
+    """Every public holiday the package lists is a day off; every make-up working day
+    (调休, a Saturday or Sunday worked) the package lists is a working day; other days go
+    by the Monday-to-Friday week."""
+    calendar = WorkCalendar(country="CN")
+    cal = holidays.China(years=year)
+    worked = {d for d in cal.weekend_workdays if d.year == year}
+    if year == 2026:
+        assert worked, "the package knows China's 2026 make-up working days"
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        expected = day not in cal and (day.weekday() < 5 or day in worked)
+        assert calendar.is_working(day) is expected, day
+        day += DAY
+    for off in cal:
+        before = calendar.previous_working(off)
+        assert before < off and calendar.is_working(before)
+        assert all(not calendar.is_working(before + i * DAY)
+                   for i in range(1, (off - before).days + 1))
+
+
+def test_a_work_week_and_no_holiday_calendar():
+    six = WorkCalendar(("mon", "tue", "wed", "thu", "fri", "sat"), None)
+    assert six.is_working(dt.date(2026, 10, 3)) and not six.is_working(dt.date(2026, 10, 4))
+    assert six.is_working(dt.date(2026, 10, 1))          # no country: National Day worked
+    assert six.next_working(dt.date(2026, 10, 4)) == dt.date(2026, 10, 5)
+    with pytest.raises(ValueError):
+        WorkCalendar((), None).previous_working(dt.date(2026, 10, 4))

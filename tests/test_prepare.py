@@ -190,9 +190,10 @@ def test_checklist_groups_sorts_marks_overdue_and_done(session, examples_dir):
     late = {t.id for t in plan.tasks if t.due.date() < TODAY} - set(TICKS)
     assert {t["id"] for t in tasks if t["urgent"]} == late and late
     assert ctx["late"] == len(late)
-    due = next(t for t in tasks if t["id"] == "ft-guest-facts")
-    assert due["due"] == "2026年12月1日（周二）09:00"
-    assert due["department"] == "业务部" and due["profile"] == "外贸客户来访"
+    # ft-guest-facts is the same duty as std-brief: one line, the foreign-trade wording
+    assert "ft-guest-facts" not in {t["id"] for t in tasks}
+    assert brief["due"] == "2026年12月1日（周二）09:00"
+    assert brief["department"] == "业务部" and brief["profile"] == "外贸客户来访"
 
 
 def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
@@ -453,7 +454,8 @@ def test_prepare_command_warns_first_then_writes(run, examples_dir, tmp_path):
     assert result.stdout.splitlines() == [f"wrote {out / 'itinerary.md'}",
                                           f"wrote {out / 'checklist.md'}",
                                           f"wrote {out / 'itinerary.ics'}"]
-    assert "**7项已逾期**" in (out / "checklist.md").read_text(encoding="utf-8")
+    # 6, not 7: ft-guest-facts and std-brief are one duty now, listed once
+    assert "**6项已逾期**" in (out / "checklist.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "md"])

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from visitplan.errors import InputError, ValidationFailed
 from visitplan.rules.advice import derived_name_latin
 from visitplan.rules.engine import load_registry, plan
+from visitplan.rules.holidays_check import WorkCalendar
 from visitplan.text.i18n import staff_languages
 from visitplan.visit.config import Config, load_config
 from visitplan.visit.model import load_visit
@@ -24,6 +25,7 @@ class Session:
     profiles_dir: Path | None = None
     _registry: dict | None = field(default=None, repr=False)
     _plans: dict = field(default_factory=dict, repr=False)
+    _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, config_file: str | None = None, environ=None) -> "Session":
@@ -44,8 +46,18 @@ class Session:
         """The visit's plan, computed once per visit per session."""
         key = (visit.id, visit.source_hash, str(visit.path))
         if key not in self._plans:
-            self._plans[key] = plan(visit, self.registry, self.config.day_start)
+            self._plans[key] = plan(visit, self.registry, self.config.day_start,
+                                    self.work_calendar)
         return self._plans[key]
+
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        """The host's working days: the configured work week and public holidays (with
+        their make-up working days)."""
+        if self._calendar is None:
+            self._calendar = WorkCalendar(tuple(self.config.work_week),
+                                          self.config.holiday_country)
+        return self._calendar
 
     def today(self, date: dt.date | None = None) -> dt.date:
         """`date`, else today where the office is (the `timezone` setting, else the

@@ -19,29 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan import __version__
-from visitplan.errors import InputError, ValidationFailed, VisitplanError
+from visitplan.cron.due import (DueItem, by_department, due_items, due_text,  # noqa: F401
+                                tick)  # due_items, due_text and tick: the CLI's names
+from visitplan.errors import ValidationFailed, VisitplanError
 
-# overdue tasks are repeated daily until ticked, but not for visits long over
-REMIND_DAYS_AFTER_DEPARTURE = 14
 # a render worker is replaced after this many visits, which bounds its memory
 RECYCLE_AFTER = 20
-
-
-@dataclass
-class DueItem:
-    visit: str
-    path: Path
-    task: object            # profiles.Task
-    overdue: bool
-    done: bool
-    staff_language: str
-    visit_title: str
-
-    def as_json(self) -> dict:
-        return {"visit": self.visit, "task": self.task.id,
-                "department": self.task.department, "place": self.task.place,
-                "due": self.task.due.isoformat(), "overdue": self.overdue, "done": self.done,
-                "text": self.task.text_in(self.staff_language)}
 
 
 @dataclass
@@ -63,74 +46,6 @@ def scan(session, paths: list[Path]) -> Scan:
             result.errors.append((path, exc.problems))
     return result
 
-
-def due_items(session, visits, day: dt.date, state) -> list[DueItem]:
-    """Tasks due on `day` (done or not) and earlier ones not yet ticked, for every visit."""
-    items = []
-    for path, visit in visits:
-        if day > visit.departure.at.date() + dt.timedelta(days=REMIND_DAYS_AFTER_DEPARTURE):
-            continue
-        ticks = state.ticks(visit.id) if state else {}
-        for task in session.plan(visit).tasks:
-            when = task.due.astimezone(visit.tz).date()
-            done = task.id in ticks
-            if when == day or (when < day and not done):
-                items.append(DueItem(visit.id, path, task, when < day, done,
-                                     visit.staff_language, visit.title))
-    items.sort(key=lambda i: (i.task.department, i.task.due, i.visit, i.task.id))
-    return items
-
-
-def by_department(items: list[DueItem]) -> dict[str, list[DueItem]]:
-    from visitplan.visit.config import DEPARTMENTS
-
-    groups = {d: [i for i in items if i.task.department == d] for d in DEPARTMENTS}
-    return {d: group for d, group in groups.items() if group}
-
-
-def due_text(items: list[DueItem], day: dt.date, lang: str, config) -> str:
-    """The `due` listing and the body of a digest: tasks grouped by department."""
-    from visitplan.documents.render import plain_environment
-
-    env = plain_environment(config.templates)
-    return env.get_template("digest.txt").render(
-        groups=by_department(items), day=day, lang=lang, **_template_helpers())
-
-
-def _template_helpers():
-    from visitplan.text.i18n import t
-
-    def when(task, lang):
-        from visitplan.text import dates
-
-        return dates.format_datetime(task.due, lang, "short")
-
-    return {"t": t, "when": when}
-
-# ---------------------------------------------------------------- done
-
-
-def tick(session, visit_path: Path, task_ids: list[str], undo: bool = False,
-         who: str | None = None) -> list[str]:
-    """Tick (or untick) tasks of a visit in the state store; returns the ids changed."""
-    from visitplan.visit.schema import did_you_mean
-    from visitplan.cron.state import State
-
-    visit = session.load_visit(visit_path)
-    known = [t.id for t in session.plan(visit).tasks]
-    unknown = [t for t in task_ids if t not in known]
-    if unknown:
-        hint = did_you_mean(unknown[0], known) or ("; `visitplan due` and the checklist "
-                                                   "show the task ids")
-        raise InputError(f"{visit_path}: task '{unknown[0]}' is not a task of visit "
-                         f"'{visit.id}'{hint}")
-    with State(session.config.state_path) as state:
-        for task_id in dict.fromkeys(task_ids):
-            if undo:
-                state.untick(visit.id, task_id)
-            else:
-                state.tick(visit.id, task_id, who)
-    return list(dict.fromkeys(task_ids))
 
 # ---------------------------------------------------------------- run
 

@@ -10,13 +10,24 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visitplan.visit.config import DEPARTMENTS
 from visitplan.errors import Problem, ValidationFailed
-from visitplan.visit.fields import DIETS, LANGUAGES, check_country
+from visitplan.rules import duties
+from visitplan.rules.conditions import CONDITION, describe, holds  # noqa: F401 (re-exported)
+from visitplan.rules.holidays_check import WorkCalendar
+from visitplan.visit.config import DEPARTMENTS
+from visitplan.visit.fields import LANGUAGES
 from visitplan.visit.loader import load_file
-from visitplan.visit.model import SCHEDULE_KINDS, TRAVEL_MODES, Guest, Visit
-from visitplan.visit.schema import (Check, Context, Enum, Invalid, List, Obj, Str,
-                              did_you_mean)
+from visitplan.visit.model import SCHEDULE_KINDS, Visit
+from visitplan.visit.schema import (
+    Check,
+    Context,
+    Enum,
+    Invalid,
+    List,
+    Obj,
+    Str,
+    did_you_mean,
+)
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
 BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "korean", "halal")
@@ -27,134 +38,6 @@ TOPICS = ("greeting", "names", "conversation", "gifts", "diet", "meals", "prayer
           "tea", "seating", "cards", "introductions", "photography", "send-off", "staffing",
           "environment", "information", "emotional", "general")
 _OFFSET = re.compile(r"([+-]?)((?:\d+[dhm])+)")
-
-# ---------------------------------------------------------------- conditions
-
-
-def _bool(text):
-    low = text.lower()
-    if low in ("true", "yes", "on"):
-        return True
-    if low in ("false", "no", "off"):
-        return False
-    raise ValueError(f"{text!r} is not true or false")
-
-
-def _one_of(choices):
-    def check(text):
-        if text in choices:
-            return text
-        raise ValueError(f"{text!r} is not one of {', '.join(choices)}"
-                         + did_you_mean(text, list(choices)))
-    return check
-
-
-def _count(text):
-    m = re.fullmatch(r"(>=|<=|>|<|==)?\s*(\d+)", text)
-    if not m:
-        raise ValueError(f"{text!r} is not a count like 3, '>=6' or '<=2'")
-    return (m.group(1) or "=="), int(m.group(2))
-
-
-def _diet(text):
-    return text if text == "allergy" else _one_of(DIETS)(text)
-
-
-_CONDITION_VALUES = {
-    "gifts": _bool, "arrival.pickup": _bool, "hotel": _bool,
-    "arrival.by": _one_of(TRAVEL_MODES), "departure.by": _one_of(TRAVEL_MODES),
-    "hotel.booked_by": _one_of(("host", "guest")),
-    "value.current": _one_of(("high", "low")), "value.potential": _one_of(("high", "low")),
-    "schedule": _one_of(SCHEDULE_KINDS), "language": _one_of(LANGUAGES),
-    "guests.count": _count,
-    "guest.country": check_country, "guest.foreign": _bool, "guest.diet": _diet,
-    "guest.gender": _one_of(("male", "female")), "guest.senior": _bool, "guest.vip": _bool,
-}
-_MULTI = {"arrival.by", "departure.by", "schedule", "language", "guest.country", "guest.diet"}
-
-
-def _condition_value(key):
-    check = _CONDITION_VALUES[key]
-    item = Check(check, f"a value for {key}")
-    return List(item, allow_single=True) if key in _MULTI else item
-
-
-CONDITION = Obj({key: _condition_value(key) for key in _CONDITION_VALUES},
-                description="all keys must hold; guest.* keys for the same guest")
-
-
-def describe(condition: dict) -> str:
-    """A condition as the user would write it: `guest.country: KR, gifts: true`."""
-    def show(value):
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, tuple):
-            return ("" if value[0] == "==" else value[0]) + str(value[1])
-        if isinstance(value, list):
-            return "[" + ", ".join(show(v) for v in value) + "]"
-        return str(value)
-    return ", ".join(f"{key}: {show(value)}" for key, value in condition.items())
-
-
-def _listed(value):
-    return value if isinstance(value, list) else [value]
-
-
-def _guest_holds(guest: Guest, visit: Visit, key: str, want) -> bool:
-    if key == "guest.country":
-        return guest.country in _listed(want)
-    if key == "guest.foreign":
-        return (guest.country != visit.host.country) == want
-    if key == "guest.diet":
-        diets = {"allergy" if d.startswith("allergy:") else d for d in guest.diet}
-        return bool(diets & set(_listed(want)))
-    if key == "guest.gender":
-        return guest.gender == want
-    if key == "guest.senior":
-        return guest.senior == want
-    if key == "guest.vip":
-        return guest.vip == want
-    raise KeyError(key)
-
-
-def _visit_holds(visit: Visit, key: str, want) -> bool:
-    if key == "gifts":
-        return visit.gifts == want
-    if key == "arrival.pickup":
-        return visit.arrival.pickup == want
-    if key == "hotel":
-        return (visit.hotel is not None) == want
-    if key == "arrival.by":
-        return visit.arrival.by in _listed(want)
-    if key == "departure.by":
-        return visit.departure.by in _listed(want)
-    if key == "hotel.booked_by":
-        return visit.hotel is not None and visit.hotel.booked_by == want
-    if key in ("value.current", "value.potential"):
-        return visit.value.get(key.split(".")[1]) == want
-    if key == "schedule":
-        return bool(visit.kinds() & set(_listed(want)))
-    if key == "language":
-        return visit.language in _listed(want)
-    if key == "guests.count":
-        op, n = want
-        count = len(visit.guests)
-        return {"==": count == n, ">=": count >= n, "<=": count <= n,
-                ">": count > n, "<": count < n}[op]
-    raise KeyError(key)
-
-
-def holds(condition: dict | None, visit: Visit) -> bool:
-    """True when every key of the condition holds (guest.* keys for one and the same guest)."""
-    if not condition:
-        return True
-    guest_keys = {k: v for k, v in condition.items() if k.startswith("guest.")}
-    if not all(_visit_holds(visit, k, v) for k, v in condition.items() if k not in guest_keys):
-        return False
-    if guest_keys:
-        return any(all(_guest_holds(g, visit, k, v) for k, v in guest_keys.items())
-                   for g in visit.guests)
-    return True
 
 # ---------------------------------------------------------------- offsets
 
@@ -189,17 +72,24 @@ def parse_offset(text: str) -> Offset:
     return Offset(text.strip(), sign * days, sign * minutes)
 
 
-def due_at(anchor: dt.datetime, offset: Offset, day_start: str = "09:00") -> dt.datetime:
+def due_at(anchor: dt.datetime, offset: Offset, day_start: str = "09:00",
+           calendar: WorkCalendar | None = None) -> dt.datetime:
     """When a task falls due. Whole-day offsets land on the start of that office day, in the
-    anchor's time zone. Otherwise the day part keeps the anchor's wall-clock time on another
-    day, and the hours and minutes are real elapsed time: `-1h` is one hour before the
-    anchor even when the clocks change in between."""
+    anchor's time zone; with a calendar, a day off moves to the previous working day (a
+    lead time is a minimum), or for an offset after the anchor (+1d) to the next one, so
+    a follow-up never falls before what it follows. Otherwise the day part keeps the
+    anchor's wall-clock time on another day, and the hours and minutes are real elapsed
+    time: `-1h` is one hour before the anchor even when the clocks change in between;
+    such tasks are never moved."""
     tz = anchor.tzinfo
     local = anchor.replace(tzinfo=None)
     utc = dt.timezone.utc
     if offset.whole_days:
         hour, minute = (int(x) for x in day_start.split(":"))
         day = local.date() + dt.timedelta(days=offset.days)
+        if calendar is not None:
+            day = (calendar.next_working(day) if offset.days > 0
+                   else calendar.previous_working(day))
         naive = dt.datetime.combine(day, dt.time(hour, minute))
         # a wall-clock time skipped by a clock change moves to the real instant after the gap
         return naive.replace(tzinfo=tz).astimezone(utc).astimezone(tz)
@@ -219,6 +109,12 @@ _ID = Check(lambda s: s if re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) else
             (_ for _ in ()).throw(ValueError(f"{s!r} is not an id of a-z, 0-9 and '-'")),
             "an id", json={"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"})
 
+_REF = Check(lambda s: s if re.fullmatch(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*", s) else
+             (_ for _ in ()).throw(ValueError(f"{s!r} is not a reference like "
+                                              "standard/std-hotel (profile/id)")),
+             "a reference profile/id",
+             json={"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"})
+
 PACK = Obj({
     "name": _ID,
     "title": _text(),
@@ -226,11 +122,13 @@ PACK = Obj({
     "summary": _text(),
     "applies_when": List(CONDITION),
     "notes": List(Obj({"id": _ID, "topic": Enum(TOPICS), "when": CONDITION,
+                       "replaces": List(_REF, allow_single=True),
                        "text": _text()}, required=("id", "topic", "text"))),
     "tasks": List(Obj({
         "id": _ID, "department": Enum(DEPARTMENTS), "place": Enum(PLACES),
         "anchor": Enum(ANCHORS), "offset": Check(parse_offset, "an offset like -5d"),
-        "when": CONDITION, "text": _text(),
+        "when": CONDITION, "same_as": _REF, "replaces": List(_REF, allow_single=True),
+        "text": _text(),
     }, required=("id", "department", "place", "anchor", "offset", "text"))),
 }, required=("name", "title"))
 
@@ -242,6 +140,8 @@ class Note:
     text: dict
     profile: str = ""
     when: dict | None = None
+    replaces: list | None = None
+    where: tuple = field(default=(0, 0), compare=False, repr=False)  # line, col of its id
 
 
 @dataclass
@@ -254,6 +154,8 @@ class TaskRule:
     text: dict
     profile: str = ""
     when: dict | None = None
+    same_as: str | None = None
+    replaces: list | None = None
     where: tuple = field(default=(0, 0), compare=False, repr=False)  # line, col of its id
 
 
@@ -295,7 +197,9 @@ def load_pack(path: Path, builtin: bool) -> Pack:
     name = data["name"]
     return Pack(name=name, title=data["title"], path=path, source=data.get("source", ""),
                 summary=data.get("summary", {}), applies_when=data.get("applies_when", []),
-                notes=[Note(profile=name, **n) for n in data.get("notes", [])],
+                notes=[Note(profile=name, where=(nodes["notes"][i]["id"].line,
+                                                 nodes["notes"][i]["id"].col), **n)
+                       for i, n in enumerate(data.get("notes", []))],
                 tasks=[TaskRule(profile=name, where=(nodes["tasks"][i]["id"].line,
                                                      nodes["tasks"][i]["id"].col), **t)
                        for i, t in enumerate(data.get("tasks", []))],
@@ -325,10 +229,36 @@ def load_registry(user_dir: Path | None = None) -> dict[str, Pack]:
                                         f"'{owners[task.id]}'; task ids are unique across "
                                         "profiles (prefix them with the profile's name)"))
             owners[task.id] = pack.name
+    problems.extend(_check_references(packs))
     if problems:
         raise ValidationFailed(problems)
     order = [n for n in BUILTIN_ORDER if n in packs] + sorted(set(packs) - set(BUILTIN_ORDER))
     return {n: packs[n] for n in order}
+
+
+def _check_references(packs: dict[str, Pack]) -> list[Problem]:
+    """Every `same_as:` and `replaces:` names an entry of the same kind that exists."""
+    known = {"notes": {f"{p.name}/{n.id}" for p in packs.values() for n in p.notes},
+             "tasks": {f"{p.name}/{t.id}" for p in packs.values() for t in p.tasks}}
+    problems = []
+    for pack in packs.values():
+        for kind in ("notes", "tasks"):
+            for i, item in enumerate(getattr(pack, kind)):
+                refs = [("replaces", r) for r in (item.replaces or [])]
+                if kind == "tasks" and item.same_as:
+                    refs.append(("same_as", item.same_as))
+                line, col = getattr(item, "where", (0, 0))
+                for key, target in refs:
+                    if target == f"{pack.name}/{item.id}":
+                        message = f"'{target}' is this entry itself"
+                    elif target not in known[kind]:
+                        message = (f"'{target}' is not a {kind[:-1]} of any profile"
+                                   + did_you_mean(target, sorted(known[kind])))
+                    else:
+                        continue
+                    problems.append(Problem(str(pack.path), line, col, f"{kind}[{i}].{key}",
+                                            message))
+    return problems
 
 
 # ---------------------------------------------------------------- planning
@@ -344,6 +274,8 @@ class Task:
     text: dict
     anchor: str
     offset: str
+    sources: list = field(default_factory=list)   # every profile that asks for this duty
+    aliases: tuple = ()                           # every task id merged into this one
 
     def text_in(self, lang: str) -> str:
         return self.text.get(lang) or self.text["en"]
@@ -356,7 +288,7 @@ class Plan:
     tasks: list[Task]
 
     def task(self, task_id: str) -> Task | None:
-        return next((t for t in self.tasks if t.id == task_id), None)
+        return next((t for t in self.tasks if t.id == task_id or task_id in t.aliases), None)
 
 
 def place_reached(place: str, visit: Visit) -> bool:
@@ -379,10 +311,14 @@ def anchor_time(anchor: str, visit: Visit) -> dt.datetime | None:
     return item.at if item else None
 
 
-def plan(visit: Visit, registry: dict[str, Pack], day_start: str = "09:00") -> Plan:
-    """The profiles that apply to a visit, their notes, and its tasks with real due times."""
+def plan(visit: Visit, registry: dict[str, Pack], day_start: str = "09:00",
+         calendar: WorkCalendar | None = None) -> Plan:
+    """The profiles that apply to a visit, their notes, and its tasks with real due times
+    (whole-day tasks on the calendar's working days when one is given). An entry replaced
+    by another that applies is left out, and the tasks of one duty are merged into one
+    (see visitplan.rules.duties)."""
     packs = [p for p in registry.values() if p.name == "standard" or p.applies(visit)]
-    notes, tasks = [], []
+    notes, rules = [], []
     for pack in packs:
         notes.extend(n for n in pack.notes if holds(n.when, visit))
         for rule in pack.tasks:
@@ -390,8 +326,16 @@ def plan(visit: Visit, registry: dict[str, Pack], day_start: str = "09:00") -> P
             if anchor is None or not place_reached(rule.place, visit) or not holds(rule.when,
                                                                                    visit):
                 continue
-            tasks.append(Task(id=rule.id, profile=pack.name, department=rule.department,
-                              place=rule.place, due=due_at(anchor, rule.offset, day_start),
-                              text=rule.text, anchor=rule.anchor, offset=rule.offset.text))
+            rules.append((rule, anchor))
+    kept = {id(r) for r in duties.without_replaced([r for r, _ in rules])}
+    tasks = [Task(id=rule.id, profile=rule.profile, department=rule.department,
+                  place=rule.place, due=due_at(anchor, rule.offset, day_start, calendar),
+                  text=rule.text, anchor=rule.anchor, offset=rule.offset.text,
+                  sources=[rule.profile], aliases=(rule.id,))
+             for rule, anchor in rules if id(rule) in kept]
+    links = {f"{r.profile}/{r.id}": r.same_as for r, _ in rules if r.same_as}
+    order = {name: i for i, name in enumerate(registry)}
+    position = {f"{p.name}/{t.id}": i for p in packs for i, t in enumerate(p.tasks)}
+    tasks = duties.merge(tasks, links, order, position)
     tasks.sort(key=lambda t: (t.due, PLACES.index(t.place), t.id))
-    return Plan(profiles=packs, notes=notes, tasks=tasks)
+    return Plan(profiles=packs, notes=duties.without_replaced(notes), tasks=tasks)

@@ -258,3 +258,56 @@ def hijri_spans(first: dt.date, last: dt.date) -> list[HijriSpan]:
             if span.days_within(first, last):
                 spans.append(span)
     return spans
+
+
+# ---------------------------------------------------------------- working days
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The host's working days: the work week, less the public holidays of a country,
+    plus that country's make-up working days (China's 调休: a Saturday or Sunday worked
+    in exchange for a bridge day off). `country` None means no holiday calendar."""
+
+    work_week: tuple[str, ...] = _WEEKDAYS[:5]
+    country: str | None = None
+
+    def _year(self, year: int) -> tuple[frozenset, frozenset]:
+        return _days_off(self.country, year)
+
+    def is_working(self, day: dt.date) -> bool:
+        off, worked = self._year(day.year)
+        if day in off:
+            return False
+        return _WEEKDAYS[day.weekday()] in self.work_week or day in worked
+
+    def previous_working(self, day: dt.date) -> dt.date:
+        """The day itself when it is a working day, else the last working day before it."""
+        return self._step(day, -1)
+
+    def next_working(self, day: dt.date) -> dt.date:
+        """The day itself when it is a working day, else the first working day after it."""
+        return self._step(day, 1)
+
+    def _step(self, day: dt.date, direction: int) -> dt.date:
+        for _ in range(400):       # a year without a working day is a configuration error
+            if self.is_working(day):
+                return day
+            day += direction * DAY
+        raise ValueError("no working day within a year: check work_week and holidays")
+
+
+@functools.lru_cache(maxsize=64)
+def _days_off(country: str | None, year: int) -> tuple[frozenset, frozenset]:
+    """(public holidays, make-up working days) of a country in one year; empty sets for
+    no country or a country the `holidays` package does not know."""
+    if not country:
+        return frozenset(), frozenset()
+    try:
+        cal = _calendar(country, [year], None)
+    except NotImplementedError:
+        return frozenset(), frozenset()
+    worked = {d for d in (getattr(cal, "weekend_workdays", ()) or ()) if d.year == year}
+    return frozenset(d for d in cal if d.year == year), frozenset(worked)
