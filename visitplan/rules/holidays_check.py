@@ -18,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from visitplan.text.i18n import t
+
 DAY = dt.timedelta(days=1)
 
 # Periods the package lists only in part: (country, the package's English name of the
@@ -160,8 +162,6 @@ def _pair(en_names: list[str], local_names: list[str], alone=None) -> list[Name]
 def _periods(country: str, table: dict, lang: str) -> dict[dt.date, tuple[Name, tuple]]:
     """The days of the periods the package lists only in part: our name for the period and
     the package's names it stands for."""
-    from visitplan.text.i18n import t
-
     filled = {}
     for where, anchor, first, last, key, absorbs in PERIODS:
         if where != country:
