@@ -10,7 +10,7 @@ import pytest
 from visitplan.api import Session
 from visitplan.documents.calendar import build_ics
 
-from prepare_helpers import check_golden
+from golden import check_golden
 
 STAMP = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -25,7 +25,7 @@ def events(data: bytes) -> list:
 
 
 def test_ics_matches_golden(hanbit):
-    check_golden("hanbit-itinerary.ics", build_ics(hanbit, "ko", dtstamp=STAMP))
+    check_golden("prepare/hanbit-itinerary.ics", build_ics(hanbit, "ko", dtstamp=STAMP))
 
 
 def test_one_event_per_item_plus_arrival_and_departure_in_the_visit_zone(hanbit):

@@ -3,21 +3,17 @@ fonts, cap height, images) and the welcome screen's HTML (golden file, hostile i
 The screen in a real browser is in test_welcome_browser.py."""
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from pathlib import Path
 
 import pytest
+from golden import check_golden
 from sign_helpers import (HOSTILE_IMG, HOSTILE_LINK, embedded_cap_height, korean_guest,
                           pdf_fonts, pdf_images, pdf_text, text_runs, write_visit)
 
-GOLDEN = Path(__file__).parent / "golden" / "sign"
 A4 = (841.89, 595.28)     # landscape, points
 A3 = (1190.55, 841.89)
 MM_PER_PT = 25.4 / 72
-# read at import: the isolating conftest removes every VISITPLAN_* variable before a test
-UPDATE_GOLDEN = os.environ.get("VISITPLAN_UPDATE_GOLDEN") == "1"
 
 
 def pages_of(path: Path):
@@ -236,17 +232,7 @@ def test_the_screen_is_self_contained(signed):
 
 def test_welcome_screen_matches_the_golden_file(signed):
     """VISITPLAN_UPDATE_GOLDEN=1 rewrites the golden file from the current output."""
-    got = (signed / "welcome.html").read_text(encoding="utf-8")
-    golden = GOLDEN / "welcome-hanbit.html"
-    if UPDATE_GOLDEN:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(got, encoding="utf-8")
-    want = golden.read_text(encoding="utf-8")
-    if got != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                            "golden", "now"))
-        pytest.fail("welcome.html differs from tests/golden/sign/welcome-hanbit.html "
-                    "(VISITPLAN_UPDATE_GOLDEN=1 to accept):\n" + diff)
+    check_golden("sign/welcome-hanbit.html", (signed / "welcome.html").read_bytes())
 
 # ---------------------------------------------------------------- the command
 

@@ -13,11 +13,13 @@ from visitplan.cli.common import config_option, quiet, session
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write sign.pdf and welcome.html to (default: the "
                    "configuration's output folder / the visit's id).")
-@click.option("--size", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
-              help="Paper size of the sign, printed landscape.")
-@click.option("--group", is_flag=True,
+@click.option("--size", type=click.Choice(["a4", "a3"]), default=None,
+              help="Paper size of the sign, printed landscape (default: the visit's "
+                   "`sign: {size: …}`, else the configuration's, else a4).")
+@click.option("--group/--no-group", default=None,
               help="One page for the whole group (the company large, every name listed) "
-                   "instead of one page per guest.")
+                   "instead of one page per guest (default: the visit's `sign: {group: …}`, "
+                   "else the configuration's).")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="Your templates folder (overrides the configuration's `templates:`); "
                    "a logo.svg or logo.png in it goes on the sign and the screen.")
@@ -51,10 +53,10 @@ def sign_command(ctx, visit, output, size, group, templates, config_file):
         if templates is not None:
             s.config.templates = templates.resolve()
         v = s.load_visit(visit)
-        notes: list[str] = []
+        problems: list = []
         written = signs.sign(s, v, output or s.config.output_dir(v.id), size, group,
-                             notes=notes, worker=worker)
-    for note in notes:
-        click.echo(f"{visit}: warning: {note}", err=True)
+                             problems=problems, worker=worker)
+    for problem in problems:
+        click.echo(str(problem), err=True)
     if not quiet(ctx):
         click.echo("wrote " + ", ".join(str(p) for p in written))

@@ -90,9 +90,9 @@ def by_department(items: list[DueItem]) -> dict[str, list[DueItem]]:
 
 def due_text(items: list[DueItem], day: dt.date, lang: str, config) -> str:
     """The `due` listing and the body of a digest: tasks grouped by department."""
-    from visitplan.documents.render import plain_environment
+    from visitplan.documents.render import environment
 
-    env = plain_environment(config.templates)
+    env = environment(config.templates, "text", lang)
     return env.get_template("digest.txt").render(
         groups=by_department(items), day=day, lang=lang, **_template_helpers())
 

@@ -1,13 +1,14 @@
 """Dates and times as every document prints them, in zh, en or ko (Babel, imported lazily).
 
-    long      2026년 12월 8일 (화) · 2026年12月8日 星期二 · Tue 8 Dec 2026
-    short     12월 8일 (화) · 12月8日 周二 · Tue 8 Dec
-    weekday   화요일 · 星期二 · Tuesday
+    long      2026년 12월 8일(화) · 2026年12月8日 星期二 · Tue 8 Dec 2026
+    short     12월 8일(화) · 12月8日 星期二 · Tue 8 Dec
+    weekday   화 · 星期二 · Tue (the one weekday form the other styles use)
     time      10:35 (24-hour in every language: an itinerary is read against timetables)
 
-The CLDR patterns live in visitplan/text/locales/documents.yaml (`doc.date.*`), so a translator
-can change them without touching code. Also: the time zone of a guest's home country, and
-its name in a language, for "home time" beside arrival and departure.
+The CLDR patterns live in visitplan/text/locales/<lang>.yaml (`date.*`), so a translator
+can change them without touching code; ranges take the language's own dash (Korean `~`).
+Also: the time zone of a guest's home country, and its name in a language, for "home
+time" beside arrival and departure.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _locale(lang: str) -> str:
 
 
 def _pattern(style: str, lang: str) -> str:
-    return t(f"doc.date.{style}", lang)
+    return t(f"date.{style}", lang)
 
 
 def format_date(day: dt.date, lang: str, style: str = "long") -> str:
@@ -50,20 +51,20 @@ def format_time(moment: dt.datetime | dt.time, lang: str) -> str:
 
 
 def format_datetime(moment: dt.datetime, lang: str, style: str = "long") -> str:
-    """Date and time: 2026년 12월 8일 (화) 10:35, 12月8日 周二 10:35, Tue 8 Dec 10:35."""
-    return t("doc.date.datetime", lang, date=format_date(moment, lang, style),
+    """Date and time: 2026년 12월 8일(화) 10:35, 12月8日 星期二 10:35, Tue 8 Dec, 10:35."""
+    return t("date.datetime", lang, date=format_date(moment, lang, style),
              time=format_time(moment, lang))
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
-    """The days of a visit: 2026년 12월 8일 (화) – 12월 10일 (목), Tue 8 – Thu 10 Dec 2026."""
+    """The days of a visit: 2026년 12월 8일(화) ~ 12월 10일(목), Tue 8 Dec – Thu 10 Dec 2026."""
     if isinstance(start, dt.datetime):
         start = start.date()
     if isinstance(end, dt.datetime):
         end = end.date()
     if start == end:
         return format_date(start, lang, "long")
-    key = "doc.date.range_same_year" if start.year == end.year else "doc.date.range"
+    key = "date.range_same_year" if start.year == end.year else "date.range"
     return t(key, lang, long_start=format_date(start, lang, "long"),
              short_start=format_date(start, lang, "short"),
              long_end=format_date(end, lang, "long"),
