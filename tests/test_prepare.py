@@ -537,3 +537,52 @@ def test_prepare_help_ends_with_an_example(run):
     assert result.exit_code == 0
     assert "Example:" in result.output and "visitplan prepare visits/hanbit.yaml" in \
         result.output
+
+# ---------------------------------------------------------------- typography
+
+
+def test_the_jet_lag_line_is_one_sentence_naming_the_country(session, examples_dir):
+    visit = load(session, examples_dir, "mueller-foreign-trade.yaml")
+    plan = session.plan(visit)
+
+    def jet_lag(lang):
+        ctx = checklist_context(visit, plan, lang, TODAY, {})
+        env = next(n for n in ctx["needs"] if n["topic"] == "environment")
+        return [str(line) for line in env["derived"] if "7" in str(line)]
+
+    assert jet_lag("en") == ["They come from Germany, 7 hours apart: leave time to rest "
+                             "after arrival and keep the first day light."]
+    [zh] = jet_lag("zh")
+    assert zh.startswith("来宾来自德国，时差7小时") and "德国时间" not in zh
+    [ko] = jet_lag("ko")
+    assert ko.startswith("손님은 7시간 시차가 있는 독일에서 옵니다")
+
+
+def test_one_weekday_form_and_dates_that_do_not_break(session, examples_dir, tmp_path):
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    prepare(session, visit, tmp_path, "html", today=TODAY, ticks=TICKS, dtstamp=STAMP)
+    checklist = (tmp_path / "checklist.html").read_text(encoding="utf-8")     # in zh
+    assert not re.search(r"周[一二三四五六日]", checklist)        # 星期四, never 周四
+    assert ('<span class="nobreak">2026年12月8日 星期二</span>至'
+            '<span class="nobreak">12月10日 星期四</span>') in checklist
+    assert '2026年12月1日 <span class="nobreak">星期二</span> 09:00' in checklist
+    itinerary = (tmp_path / "itinerary.html").read_text(encoding="utf-8")     # in ko
+    assert ('<span class="nobreak">2026년 12월 8일(화)</span> ~ '
+            '<span class="nobreak">12월 10일(목)</span>') in itinerary
+    assert "일 (" not in itinerary
+
+
+def test_chinese_in_an_english_checklist_carries_its_language(session, examples_dir,
+                                                               tmp_path):
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    prepare(session, visit, tmp_path, "html", today=TODAY, lang="en", dtstamp=STAMP)
+    html = (tmp_path / "checklist.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in html
+    sources = re.findall(r'<span class="source">\((.*?)\)</span>', html)
+    assert sources and all(s.startswith('<span lang="zh-Hans">篇') for s in sources), sources
+    # every run of Han characters sits inside an element tagged Chinese
+    body = html.split("<body", 1)[1]
+    for m in re.finditer(r"[\u4e00-\u9fff]+", body):
+        opened = body[:m.start()].rfind('<span lang="zh-Hans">')
+        closed = body[:m.start()].rfind("</span>")
+        assert opened > closed, body[max(0, m.start() - 80):m.end()]
