@@ -313,7 +313,7 @@ def test_the_body_carries_the_minutes_and_the_invitation_to_complete_them(folder
         assert "2026년 12월 8일~10일, 저희 Brightway Lighting Co., Ltd.에 방문해 주셔서" in part
         assert "Hanbit audited the SMT line and the QC lab" in part
         assert "Payment 30 % on order, 70 % against the bill of lading." in part
-        assert "Send revised quotation for 50k units (담당: Li Wei, 기한: 2026년 12월 15일 (화))" \
+        assert "Send revised quotation for 50k units (담당: Li Wei, 기한: 2026년 12월 15일(화))" \
             in part
         assert ("Send the burn-in test report of lot 2611 (담당: QC lab, 기한: 2026년 12월 18일 "
                 "(금))") in part

@@ -106,7 +106,7 @@ def test_the_message_arrives_with_every_part_attachment_and_header(run, site):
     text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = msg.get_body(("html",)).get_content().replace("\r\n", "\n")
     assert text.startswith("김민준 님, 이서연 님, 안녕하십니까.\n")
-    assert "Send revised quotation for 50k units (담당: Li Wei, 기한: 2026년 12월 15일 (화))" \
+    assert "Send revised quotation for 50k units (담당: Li Wei, 기한: 2026년 12월 15일(화))" \
         in text
     inline = [p for p in msg.walk() if p.get_content_disposition() == "inline"]
     attached = list(msg.iter_attachments())

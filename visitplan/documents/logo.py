@@ -10,6 +10,7 @@ says (a PNG that Pillow cannot read, an SVG without an <svg> root).
 from __future__ import annotations
 
 import base64
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -48,8 +49,6 @@ def _check_image(path: Path, data: bytes, suffix: str) -> str:
         if not head.startswith(b"<") or not _SVG_ROOT.search(data[:65536]):
             raise _refuse(path, "it is not an SVG image (no <svg> element)")
         return LOGO_TYPES[".svg"]
-    import io
-
     from PIL import Image, UnidentifiedImageError
 
     expected = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}[suffix]
