@@ -157,3 +157,23 @@ def test_leftovers_of_a_killed_writer_are_cleaned_but_live_ones_kept(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([".b.txt.abcd1234.tmp", live.name, "a.txt"])
     assert (out / "a.txt").read_bytes() == b"A2"
+
+
+def test_prepare_and_sign_can_hand_their_files_to_one_switch(tmp_path, examples_dir):
+    """What `run` needs to switch all five files of a visit in one step."""
+    import datetime as dt
+
+    from visitplan.api import Session
+    from visitplan.documents.build import prepare
+    from visitplan.documents.sign import sign
+
+    session = Session.open(None)
+    visit = session.load_visit(examples_dir / "hanbit-korean.yaml")
+    out = tmp_path / "out"
+    files: dict = {}
+    prepare(session, visit, out, "html", dt.date(2026, 12, 4), collect=files)
+    sign(session, visit, out, collect=files)
+    assert not out.exists()                       # nothing written yet
+    assert sorted(files) == sorted([*NAMES, "sign.pdf", "welcome.html"])
+    switch(out, files)
+    assert snapshot(out) == files

@@ -91,7 +91,7 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
             ticks: dict | None = None, *, lang: str | None = None,
             templates: Path | None = None, dtstamp: dt.datetime | None = None,
             timings: dict | None = None, audit: list | None = None,
-            worker=None, while_rendering=None) -> list[Path]:
+            worker=None, while_rendering=None, collect: dict | None = None) -> list[Path]:
     """Write itinerary.<fmt>, checklist.<fmt> and itinerary.ics for `visit` into output_dir,
     all or none. `ticks` maps task id → (who, when) from the state store; `lang` overrides
     both documents' language; `templates` overrides the configuration's templates folder.
@@ -99,8 +99,10 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
     the asset policy of each PDF (what it asked for, what was refused). `worker`, a
     visitplan.documents.pdf.Worker started before loading the visit, renders the PDFs;
     `while_rendering` (no arguments) is called while they render, before anything is
-    written (the command prints the visit's warnings then).
-    Returns the paths written."""
+    written (the command prints the visit's warnings then). With `collect` (a dict),
+    nothing is written: the files are added to it by name, for a caller that switches
+    several commands' files together (`output.switch(folder, collect)`: `run` for prepare
+    and sign). Returns the paths written (or to be written)."""
     if fmt not in FORMATS:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     user_dir = templates if templates is not None else session.config.templates
@@ -133,9 +135,12 @@ def prepare(session, visit, output_dir: Path, fmt: str = "pdf", today: dt.date |
         if while_rendering is not None:
             while_rendering()
         documents = [source.encode("utf-8") for source in sources]
-    return switch(Path(output_dir), {f"itinerary.{fmt}": documents[0],
-                                     f"checklist.{fmt}": documents[1],
-                                     "itinerary.ics": ics})
+    files = {f"itinerary.{fmt}": documents[0], f"checklist.{fmt}": documents[1],
+             "itinerary.ics": ics}
+    if collect is not None:
+        collect.update(files)
+        return [Path(output_dir) / name for name in files]
+    return switch(Path(output_dir), files)
 
 
 def export_templates(folder: Path, force: bool = False) -> list[Path]:

@@ -144,7 +144,7 @@ class Fonts:
 
 
 @dataclass
-class Text:
+class Fitted:
     """A line (or two) of text at the size that fits; size in the layout's unit."""
 
     lines: list[str]
@@ -166,7 +166,7 @@ class Fitter:
 
     def text(self, text: str, width: float, max_size: float, *, bold=False,
              country: str | None = None, lang: str | None = None,
-             two_lines_below: float | None = None) -> Text:
+             two_lines_below: float | None = None) -> Fitted:
         """`text` on one line at the largest size up to `max_size` that fits `width`. With
         `two_lines_below`, a text that would print smaller than that on one line is split at
         the space that balances two lines best, if that prints it larger."""
@@ -181,7 +181,7 @@ class Fitter:
             two = self._size(face, best, width, max_size)
             if two > size:
                 lines, size = best, two
-        return Text(lines, lang, size, bold, face)
+        return Fitted(lines, lang, size, bold, face)
 
     def _size(self, face: Face, lines: list[str], width: float, max_size: float) -> float:
         widest = max(face.advance(line) for line in lines)
@@ -219,7 +219,7 @@ class Grid:
     """Names in a grid of cells: every name at one size, its Latin line below."""
 
     cols: int
-    cells: list[tuple[Text, Text | None, Text | None]]
+    cells: list[tuple[Fitted, Fitted | None, Fitted | None]]
     cell: float      # width of a cell
     col_gap: float
     row_gap: float

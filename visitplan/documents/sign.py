@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from visitplan.documents.context import country_name
-from visitplan.documents.fit import (Fitter, Grid, Text, companies, countries, fonts_of,
+from visitplan.documents.fit import (Fitter, Fitted, Grid, companies, countries, fonts_of,
                                      latin_name, layout_environment, name_grid)
 from visitplan.documents.logo import Logo, find_logo
 from visitplan.documents.output import switch
@@ -106,7 +106,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                       {"local": local, "latin": latin}, logo, lang, gaps)
 
 
-def cap_height_mm(text: Text) -> float:
+def cap_height_mm(text: Fitted) -> float:
     """The cap height a text prints with, in the layout's unit (from the face's H)."""
     return text.face.cap_height * text.size
 
@@ -179,12 +179,13 @@ def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
 
 def sign(session, visit, output_dir: Path, size: str | None = None,
          group: bool | None = None, problems: list | None = None, worker=None,
-         lang: str | None = None) -> list[Path]:
+         lang: str | None = None, collect: dict | None = None) -> list[Path]:
     """Write sign.pdf and welcome.html into `output_dir`, both or neither. Size and grouping
     left None come from the visit, then the configuration (see `settings`). `problems`, if
     given, receives a warning for each name too small to read from 15 metres, in `lang`
     (default English, as every warning of the command line today). `worker`: see
-    render_sign."""
+    render_sign. With `collect` (a dict) nothing is written: the files are added to it by
+    name (see visitplan.documents.build.prepare)."""
     user_dir = session.config.templates
     if user_dir is not None and not Path(user_dir).is_dir():
         raise InputError(f"{user_dir}: the templates folder does not exist")
@@ -193,4 +194,8 @@ def sign(session, visit, output_dir: Path, size: str | None = None,
     pdf, layout = render_sign(visit, user_dir, size, group, worker=worker)
     if problems is not None:
         problems.extend(readability(layout, visit, lang or "en"))
-    return switch(Path(output_dir), {"sign.pdf": pdf, "welcome.html": html.encode()})
+    files = {"sign.pdf": pdf, "welcome.html": html.encode()}
+    if collect is not None:
+        collect.update(files)
+        return [Path(output_dir) / name for name in files]
+    return switch(Path(output_dir), files)
