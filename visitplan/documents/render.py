@@ -158,11 +158,5 @@ def environment(user_dir: Path | None = None, kind: str = "html",
 
 
 def plain_environment(user_dir: Path | None = None, lang: str | None = None):
-    """`environment(user_dir, "text", lang)`: the new visit file, plain-text mail bodies,
-    the digest."""
+    """`environment(user_dir, "text", lang)`, as `new` calls it for the visit file."""
     return environment(user_dir, "text", lang)
-
-
-def html_environment(user_dir: Path | None = None, lang: str | None = None):
-    """`environment(user_dir, "html", lang)`: documents, the welcome screen, HTML mail."""
-    return environment(user_dir, "html", lang)
