@@ -177,3 +177,13 @@ def test_prepare_and_sign_can_hand_their_files_to_one_switch(tmp_path, examples_
     assert sorted(files) == sorted([*NAMES, "sign.pdf", "welcome.html"])
     switch(out, files)
     assert snapshot(out) == files
+
+
+def test_an_output_folder_that_is_a_file_is_one_plain_line(tmp_path):
+    from visitplan.documents.output import OutputError
+
+    (tmp_path / "out").write_text("not a folder")
+    with pytest.raises(OutputError) as raised:
+        switch(tmp_path / "out", {"a.txt": b"A"})
+    assert str(raised.value) == (f"{tmp_path / 'out'}: cannot write it (it is a file, not a "
+                                 "folder); the previous files are kept")

@@ -126,6 +126,7 @@ def clean(folder: Path) -> None:
 
 def _refuse(path: Path, exc: OSError) -> OutputError:
     reason = {errno.EISDIR: "it is a folder", errno.ENOTDIR: "a part of its path is a file",
+              errno.EEXIST: "it is a file, not a folder",
               errno.ENOSPC: "the disk is full", errno.EROFS: "the disk is read-only",
               errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
     why = reason.get(exc.errno, exc.strerror or str(exc))
