@@ -315,7 +315,7 @@ def test_the_body_carries_the_minutes_and_the_invitation_to_complete_them(folder
         assert "Payment 30 % on order, 70 % against the bill of lading." in part
         assert "Send revised quotation for 50k units (담당: Li Wei, 기한: 2026년 12월 15일(화))" \
             in part
-        assert ("Send the burn-in test report of lot 2611 (담당: QC lab, 기한: 2026년 12월 18일 "
+        assert ("Send the burn-in test report of lot 2611 (담당: QC lab, 기한: 2026년 12월 18일"
                 "(금))") in part
         assert "빠진 내용이 있거나 기억하시는 내용과 다른 부분이 있으면 알려 주십시오." in part
         assert "편하신 시간을 알려 주십시오" in part        # 篇4: offer a time that suits them
