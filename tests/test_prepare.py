@@ -586,3 +586,18 @@ def test_chinese_in_an_english_checklist_carries_its_language(session, examples_
         opened = body[:m.start()].rfind('<span lang="zh-Hans">')
         closed = body[:m.start()].rfind("</span>")
         assert opened > closed, body[max(0, m.start() - 80):m.end()]
+
+
+def test_a_home_time_on_another_day_is_one_sentence(session, tmp_path):
+    path = write_visit(tmp_path, [{"name": "Ana Gómez", "country": "AR"}],
+                       language="en", staff_language="en")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("OZ370, at: 2026-12-09 18:40",
+                                 "OZ370, at: 2026-12-09 08:40"), encoding="utf-8")
+    visit = session.load_visit(path)
+    departure = itinerary_context(visit, "en")["days"][-1]["events"][-1]
+    [home] = departure["home"]
+    assert home["date"] == "Tue 8 Dec"
+    prepare(session, visit, tmp_path / "out", "md", today=TODAY)
+    md = (tmp_path / "out" / "itinerary.md").read_text(encoding="utf-8")
+    assert f"{home['zone']} 21:40 (Tue 8 Dec)" in md

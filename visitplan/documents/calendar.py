@@ -96,8 +96,8 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
         cal.add_component(ev)
 
     def home_lines(moment):
-        return [t("doc.it.home_time", lang, zone=h["zone"], time=h["time"])
-                + (f" ({h['date']})" if h["date"] else "")
+        return [t("doc.it.home_time_date" if h["date"] else "doc.it.home_time", lang,
+                  zone=h["zone"], time=h["time"], date=h["date"] or "")
                 for h in home_times(visit, moment, lang)]
 
     contact = visit.host.contact
