@@ -408,3 +408,17 @@ def test_a_logo_linked_inside_its_brand_folder_is_used(run, hanbit, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert [i["page"] for i in pdf_images(out / "sign.pdf")] == [1, 2]
     assert 'src="data:image/png;base64,' in (out / "welcome.html").read_text()
+
+
+def test_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(run, hanbit, tmp_path):
+    from PIL import Image
+
+    def make(brand):      # 156 megapixels in a few kilobytes of PNG
+        Image.new("1", (13000, 12000)).save(brand / "logo.png", optimize=True)
+
+    result, brand, out = _sign_with_logo(run, hanbit, tmp_path, make)
+    assert result.exit_code == 2
+    assert result.stderr == (f"visitplan: {brand / 'logo.png'}: the logo is refused: it has "
+                             "more than 40 million pixels\n")
+    assert "DecompressionBomb" not in result.output
+    assert not out.exists()
