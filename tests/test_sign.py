@@ -422,3 +422,14 @@ def test_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(run, hanbit, 
                              "more than 40 million pixels\n")
     assert "DecompressionBomb" not in result.output
     assert not out.exists()
+
+
+def test_a_checked_logo_stands_where_a_path_is_expected(tmp_path):
+    from visitplan.documents.logo import find_logo
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    logo = find_logo(tmp_path)
+    assert Path(logo) == (tmp_path / "assets" / "logo.svg").resolve()
+    assert logo.as_uri().startswith("file://") and logo.mime == "image/svg+xml"
+    assert find_logo(None) is None and find_logo(tmp_path / "assets" / "none") is None

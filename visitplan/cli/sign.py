@@ -55,7 +55,7 @@ def sign_command(ctx, visit, output, size, group, templates, config_file):
         v = s.load_visit(visit)
         problems: list = []
         written = signs.sign(s, v, output or s.config.output_dir(v.id), size, group,
-                             problems=problems, worker=worker)
+                             notes=problems, worker=worker)
     for problem in problems:
         click.echo(str(problem), err=True)
     if not quiet(ctx):

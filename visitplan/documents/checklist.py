@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from visitplan.documents.context import (country_name, day, days, diet_label, guest, host,
-                                         localized, moment, named, pack_title, seniority, text,
-                                         travel_line)
+                                         language_name, localized, moment, named,
+                                         pack_title, seniority, text, travel_line)
 from visitplan.documents.render import Phrase
 from visitplan.rules.advice import extra_notes, late_tasks
 from visitplan.rules.engine import TOPICS
@@ -44,7 +44,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
     derived = {topic: [] for topic in NEED_TOPICS}
     info, env, emo = derived["information"], derived["environment"], derived["emotional"]
     info.append(Phrase("doc.need.language", lang,
-                       language=t(f"doc.language.{visit.language}", lang)))
+                       language=language_name(visit.language, lang)))
     if visit.purpose:
         info.append(Phrase("doc.need.purpose", lang, purpose=text(visit.purpose)))
     if visit.arrival.pickup:

@@ -13,7 +13,7 @@ from visitplan.documents.pdf import lang_of
 from visitplan.documents.render import PAGE_LANG, NoBreak, Phrase
 from visitplan.text.dates import (format_date, format_datetime, format_time, home_name,
                                   home_zone)
-from visitplan.text.i18n import babel_locale, t
+from visitplan.text.i18n import babel_locale, strings, t
 
 
 class Text(str):
@@ -140,6 +140,16 @@ def country_name(code: str, lang: str) -> str:
     from babel import Locale
 
     return Locale.parse(babel_locale(lang)).territories.get(code, code)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A guest language's name for a reader of `lang`: the locale file's word where it has
+    one (中文, 英文, 韩文), else CLDR's (日语, 阿拉伯语)."""
+    if f"doc.language.{code}" in strings():
+        return t(f"doc.language.{code}", lang)
+    from babel import Locale
+
+    return Locale.parse(babel_locale(lang)).languages.get(code.replace("-", "_"), code)
 
 
 def diet_label(diet: str, lang: str) -> str:

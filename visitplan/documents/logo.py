@@ -34,6 +34,12 @@ class Logo:
     data: bytes
     mime: str
 
+    def __fspath__(self) -> str:     # a Logo goes where a path to the file is expected
+        return str(self.path)
+
+    def as_uri(self) -> str:
+        return self.path.as_uri()
+
     def data_url(self) -> str:
         return f"data:{self.mime};base64,{base64.b64encode(self.data).decode()}"
 

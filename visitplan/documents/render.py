@@ -160,3 +160,9 @@ def environment(user_dir: Path | None = None, kind: str = "html",
 def plain_environment(user_dir: Path | None = None, lang: str | None = None):
     """`environment(user_dir, "text", lang)`, as `new` calls it for the visit file."""
     return environment(user_dir, "text", lang)
+
+
+def html_environment(user_dir: Path | None = None, lang: str | None = None):
+    """`environment(user_dir, "html", lang)`, for callers written before the factory took
+    a kind (the badges and tents of visitplan.documents.printables)."""
+    return environment(user_dir, "html", lang)

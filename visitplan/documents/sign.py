@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 
 from visitplan.documents.context import country_name
-from visitplan.documents.fit import (Fitter, Fitted, Grid, companies, countries, fonts_of,
-                                     latin_name, layout_environment, name_grid)
+from visitplan.documents.fit import (Fitted, Fitter, Fonts, Grid, companies, countries,
+                                     fonts_of, latin_name, layout_environment, name_grid)
 from visitplan.documents.logo import Logo, find_logo
 from visitplan.documents.output import switch
 from visitplan.documents.pdf import render_pdfs
@@ -34,8 +34,10 @@ READABLE_CAP_MM = 50.0
 # share of a height budget the texts may use, for rounding and line boxes
 SLACK = 0.96
 
-__all__ = ["PAPER", "Grid", "SignLayout", "sign_layout", "readability", "sign_html",
-           "render_sign", "render_welcome", "sign", "settings"]
+# what the other printed documents (badges, tents) take from here
+__all__ = ["PAPER", "PDF_FILL", "Fitter", "Fonts", "Grid", "SignLayout", "find_logo",
+           "latin_name", "sign_layout", "readability", "sign_html", "render_sign",
+           "render_welcome", "sign", "settings"]
 
 
 @dataclass
@@ -178,11 +180,12 @@ def render_sign(visit, user_dir: Path | None = None, size: str = "a4",
 
 
 def sign(session, visit, output_dir: Path, size: str | None = None,
-         group: bool | None = None, problems: list | None = None, worker=None,
+         group: bool | None = None, notes: list | None = None, worker=None,
          lang: str | None = None, collect: dict | None = None) -> list[Path]:
     """Write sign.pdf and welcome.html into `output_dir`, both or neither. Size and grouping
-    left None come from the visit, then the configuration (see `settings`). `problems`, if
-    given, receives a warning for each name too small to read from 15 metres, in `lang`
+    left None come from the visit, then the configuration (see `settings`). `notes`, if
+    given, receives a warning Problem (at the guest's line) for each name too small to read
+    from 15 metres, in `lang`
     (default English, as every warning of the command line today). `worker`: see
     render_sign. With `collect` (a dict) nothing is written: the files are added to it by
     name (see visitplan.documents.build.prepare)."""
@@ -192,8 +195,8 @@ def sign(session, visit, output_dir: Path, size: str | None = None,
     size, group = settings(visit, session.config, size, group)
     html = render_welcome(visit, user_dir)
     pdf, layout = render_sign(visit, user_dir, size, group, worker=worker)
-    if problems is not None:
-        problems.extend(readability(layout, visit, lang or "en"))
+    if notes is not None:
+        notes.extend(readability(layout, visit, lang or "en"))
     files = {"sign.pdf": pdf, "welcome.html": html.encode()}
     if collect is not None:
         collect.update(files)
