@@ -390,6 +390,7 @@ def test_overlap_matches_shared_minutes(s1, n1, s2, n2):
 OFFERED_SLOTS = {   # keys whose callers pass more slots than one language uses
     "advice.date.day_month": {"day", "mon", "month"},        # a month name or its number
     "doc.date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
+    "date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
 }
 
 

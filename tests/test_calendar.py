@@ -10,7 +10,7 @@ import pytest
 from visitplan.api import Session
 from visitplan.documents.calendar import build_ics
 
-from prepare_helpers import check_golden
+from golden import check_golden
 
 STAMP = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -25,7 +25,7 @@ def events(data: bytes) -> list:
 
 
 def test_ics_matches_golden(hanbit):
-    check_golden("hanbit-itinerary.ics", build_ics(hanbit, "ko", dtstamp=STAMP))
+    check_golden("prepare/hanbit-itinerary.ics", build_ics(hanbit, "ko", dtstamp=STAMP))
 
 
 def test_one_event_per_item_plus_arrival_and_departure_in_the_visit_zone(hanbit):
@@ -101,3 +101,40 @@ def test_a_visit_in_a_zone_with_summer_time_carries_its_transitions(tmp_path, ex
     assert {c.name for c in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
     first = cal.walk("VEVENT")[0]
     assert first["DTSTART"].params["TZID"] == "Europe/Berlin"
+
+
+def test_arrival_and_departure_last_and_items_remind_the_guest(hanbit):
+    evs = events(build_ics(hanbit, "en", dtstamp=STAMP))
+    arrival, departure = evs[0], evs[-1]
+    landing = dt.datetime(2026, 12, 8, 10, 35, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert arrival.decoded("DTEND") - arrival.decoded("DTSTART") == dt.timedelta(hours=1)
+    assert arrival.decoded("DTSTART") == landing
+    assert not arrival.walk("VALARM")            # the guest is in the air
+    # departure: from the time to be at the airport (two hours) until the flight leaves
+    take_off = dt.datetime(2026, 12, 10, 11, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert departure.decoded("DTEND") == take_off
+    assert departure.decoded("DTSTART") == take_off - dt.timedelta(hours=2)
+    [alarm] = departure.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=1)
+    assert str(alarm["DESCRIPTION"]) == str(departure["SUMMARY"])
+    items = evs[1:-1]
+    assert len(items) == len(hanbit.schedule)
+    for ev in items:
+        [alarm] = ev.walk("VALARM")
+        assert alarm.decoded("TRIGGER") == -dt.timedelta(minutes=30)
+        assert str(alarm["DESCRIPTION"]) == str(ev["SUMMARY"])
+
+
+def test_summaries_are_one_sentence_in_each_language(hanbit):
+    def first(lang):
+        evs = events(build_ics(hanbit, lang, dtstamp=STAMP))
+        return str(evs[0]["SUMMARY"]), str(evs[-1]["SUMMARY"])
+
+    assert first("ko") == ("도착: Seoul Incheon (ICN)발 항공편 OZ369",
+                           "출발: Seoul Incheon (ICN)행 항공편 OZ370")
+    assert first("en") == ("Arrival: Flight OZ369 from Seoul Incheon (ICN)",
+                           "Departure: Flight OZ370 to Seoul Incheon (ICN)")
+    arrival, departure = first("zh")
+    assert arrival.endswith("Seoul Incheon (ICN)出发的航班 OZ369")
+    assert departure.endswith("前往Seoul Incheon (ICN)的航班 OZ370")

@@ -14,11 +14,14 @@ from pypdf import PdfReader
 
 import visitplan.documents.pdf
 from visitplan.api import Session
-from visitplan.documents.build import checklist_context, itinerary_context, md_escape, prepare
+from visitplan.documents.build import prepare
+from visitplan.documents.checklist import checklist_context
+from visitplan.documents.itinerary import itinerary_context
+from visitplan.documents.render import md_escape
 from visitplan.errors import RenderError
 from visitplan.documents.resources import templates_dir
 
-from prepare_helpers import check_golden
+from golden import check_golden
 
 TODAY = dt.date(2026, 12, 4)
 STAMP = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
@@ -86,7 +89,7 @@ def test_text_outputs_match_golden(session, examples_dir, tmp_path, example, ste
     assert [p.name for p in written] == [f"itinerary.{fmt}", f"checklist.{fmt}",
                                          "itinerary.ics"]
     for path in written[:2]:
-        check_golden(f"{stem}-{path.name}", path.read_bytes())
+        check_golden(f"prepare/{stem}-{path.name}", path.read_bytes())
 
 
 def test_html_and_markdown_carry_the_same_content(session, examples_dir, tmp_path):
@@ -156,7 +159,7 @@ def test_the_home_day_is_shown_when_it_differs(session, tmp_path):
 def test_contact_qr_carries_the_contact_as_a_vcard(session, examples_dir):
     import segno
 
-    from visitplan.documents.build import contact_qr
+    from visitplan.documents.itinerary import contact_qr
 
     uri = contact_qr(load(session, examples_dir, "hanbit-korean.yaml"))
     assert uri.startswith("data:image/png;base64,")
@@ -220,8 +223,6 @@ def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
 def test_seasonal_notes_from_advice_reach_the_brief(session, examples_dir):
     from visitplan.rules import advice
 
-    if not hasattr(advice, "extra_notes"):
-        pytest.skip("visitplan.advice.extra_notes is not there yet")
     visit = load(session, examples_dir, "alnoor-halal.yaml")     # during Ramadan 2027
     notes = advice.extra_notes(visit, dt.date(2027, 2, 1))
     ctx = checklist_context(visit, session.plan(visit), "en", dt.date(2027, 2, 1), {})
@@ -349,7 +350,7 @@ def test_a_user_template_overrides_one_block_of_the_built_in(session, examples_d
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     prepare(session, visit, tmp_path / "out", "html", today=TODAY, templates=brand)
     html = (tmp_path / "out" / "itinerary.html").read_text(encoding="utf-8")
-    assert 'BRIGHTWAY WELCOMES <span lang="ko">김민준</span>' in html
+    assert 'BRIGHTWAY WELCOMES 김민준</h1>' in html      # the page's own language: no tag
     assert "2026년 12월 9일(수)" in html            # the days block is the built-in one
     assert "방문 일정" not in html                    # the built-in cover's kicker is gone
     prepare(session, visit, tmp_path / "out", "pdf", today=TODAY, templates=brand)
@@ -538,3 +539,67 @@ def test_prepare_help_ends_with_an_example(run):
     assert result.exit_code == 0
     assert "Example:" in result.output and "visitplan prepare visits/hanbit.yaml" in \
         result.output
+
+# ---------------------------------------------------------------- typography
+
+
+def test_the_jet_lag_line_is_one_sentence_naming_the_country(session, examples_dir):
+    visit = load(session, examples_dir, "mueller-foreign-trade.yaml")
+    plan = session.plan(visit)
+
+    def jet_lag(lang):
+        ctx = checklist_context(visit, plan, lang, TODAY, {})
+        env = next(n for n in ctx["needs"] if n["topic"] == "environment")
+        return [str(line) for line in env["derived"] if "7" in str(line)]
+
+    assert jet_lag("en") == ["They come from Germany, 7 hours apart: leave time to rest "
+                             "after arrival and keep the first day light."]
+    [zh] = jet_lag("zh")
+    assert zh.startswith("来宾来自德国，时差7小时") and "德国时间" not in zh
+    [ko] = jet_lag("ko")
+    assert ko.startswith("손님은 7시간 시차가 있는 독일에서 옵니다")
+
+
+def test_one_weekday_form_and_dates_that_do_not_break(session, examples_dir, tmp_path):
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    prepare(session, visit, tmp_path, "html", today=TODAY, ticks=TICKS, dtstamp=STAMP)
+    checklist = (tmp_path / "checklist.html").read_text(encoding="utf-8")     # in zh
+    assert not re.search(r"周[一二三四五六日]", checklist)        # 星期四, never 周四
+    assert ('<span class="nobreak">2026年12月8日 星期二</span>至'
+            '<span class="nobreak">12月10日 星期四</span>') in checklist
+    assert '2026年12月1日 <span class="nobreak">星期二</span> 09:00' in checklist
+    itinerary = (tmp_path / "itinerary.html").read_text(encoding="utf-8")     # in ko
+    assert ('<span class="nobreak">2026년 12월 8일(화)</span> ~ '
+            '<span class="nobreak">12월 10일(목)</span>') in itinerary
+    assert "일 (" not in itinerary
+
+
+def test_chinese_in_an_english_checklist_carries_its_language(session, examples_dir,
+                                                               tmp_path):
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    prepare(session, visit, tmp_path, "html", today=TODAY, lang="en", dtstamp=STAMP)
+    html = (tmp_path / "checklist.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in html
+    sources = re.findall(r'<span class="source">\((.*?)\)</span>', html)
+    assert sources and all(s.startswith('<span lang="zh-Hans">篇') for s in sources), sources
+    # every run of Han characters sits inside an element tagged Chinese
+    body = html.split("<body", 1)[1]
+    for m in re.finditer(r"[\u4e00-\u9fff]+", body):
+        opened = body[:m.start()].rfind('<span lang="zh-Hans">')
+        closed = body[:m.start()].rfind("</span>")
+        assert opened > closed, body[max(0, m.start() - 80):m.end()]
+
+
+def test_a_home_time_on_another_day_is_one_sentence(session, tmp_path):
+    path = write_visit(tmp_path, [{"name": "Ana Gómez", "country": "AR"}],
+                       language="en", staff_language="en")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("OZ370, at: 2026-12-09 18:40",
+                                 "OZ370, at: 2026-12-09 08:40"), encoding="utf-8")
+    visit = session.load_visit(path)
+    departure = itinerary_context(visit, "en")["days"][-1]["events"][-1]
+    [home] = departure["home"]
+    assert home["date"] == "Tue 8 Dec"
+    prepare(session, visit, tmp_path / "out", "md", today=TODAY)
+    md = (tmp_path / "out" / "itinerary.md").read_text(encoding="utf-8")
+    assert f"{home['zone']} 21:40 (Tue 8 Dec)" in md

@@ -8,6 +8,11 @@ UIDs are derived from what an event is, not from when it is: `<visit id>-arrival
 occurrence of that pair it is in time order. Moving an item to another time, place or end
 keeps its UID, so a re-import updates the event instead of adding a second one.
 SEQUENCE counts minutes since 2020 at DTSTAMP, so every rebuild outranks the last one.
+
+Arrival lasts an hour from the landing (meeting, luggage, the drive); departure runs from
+the time the guests should be at the station or airport until it leaves. Schedule items
+remind the guest 30 minutes before they begin, the departure an hour before (VALARM with
+ACTION:DISPLAY, which every calendar shows).
 """
 from __future__ import annotations
 
@@ -15,9 +20,16 @@ import datetime as dt
 import hashlib
 
 from visitplan import __version__
+from visitplan.documents.context import home_times, travel_line
 from visitplan.text.i18n import t
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+ARRIVAL_LASTS = dt.timedelta(hours=1)
+# how long before it leaves the guests should be at the airport / the station
+DEPARTURE_LEAD = {"flight": dt.timedelta(hours=2), "train": dt.timedelta(minutes=30)}
+DEPARTURE_LEAD_OTHER = dt.timedelta(hours=1)
+ITEM_REMINDER = dt.timedelta(minutes=30)
+DEPARTURE_REMINDER = dt.timedelta(hours=1)
 
 
 def _uid(visit, key: str) -> str:
@@ -41,8 +53,6 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     fix it."""
     import icalendar
 
-    from visitplan.documents.build import _home_times, _travel_line
-
     stamp = (dtstamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     stamp = stamp.replace(microsecond=0)
     sequence = max(0, int((stamp - _EPOCH).total_seconds() // 60))
@@ -59,15 +69,15 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     cal.add_component(icalendar.Timezone.from_tzid(visit.timezone, first_date=first,
                                                    last_date=last))
 
-    def event(key, summary, start, end=None, location=None, lines=(), category=None):
+    def event(key, summary, start, end, location=None, lines=(), category=None,
+              remind=None):
         ev = icalendar.Event()
         ev.add("uid", _uid(visit, key))
         ev.add("dtstamp", stamp)
         ev.add("sequence", sequence)
         ev.add("summary", summary)
         ev.add("dtstart", start)
-        if end is not None:
-            ev.add("dtend", end)
+        ev.add("dtend", end)
         if location:
             ev.add("location", location)
         description = "\n".join(line for line in lines if line)
@@ -76,26 +86,30 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
         if category:
             ev.add("categories", [category])
         ev.add("transp", "OPAQUE")
+        if remind is not None:
+            alarm = icalendar.Alarm()
+            alarm.add("uid", _uid(visit, key + "-alarm"))
+            alarm.add("action", "DISPLAY")
+            alarm.add("trigger", -remind)
+            alarm.add("description", summary)
+            ev.add_component(alarm)
         cal.add_component(ev)
 
     def home_lines(moment):
-        return [t("doc.it.home_time", lang, zone=h["zone"], time=h["time"])
-                + (f" ({h['date']})" if h["date"] else "")
-                for h in _home_times(visit, moment, lang)]
+        return [t("doc.it.home_time_date" if h["date"] else "doc.it.home_time", lang,
+                  zone=h["zone"], time=h["time"], date=h["date"] or "")
+                for h in home_times(visit, moment, lang)]
 
     contact = visit.host.contact
-    contact_line = t("doc.ics.contact", lang, name=contact.name + (
-        f" ({contact.name_latin})" if contact.name_latin else ""), phone=contact.phone or "",
-        email=contact.email or "").strip(" ,")
+    name = contact.name
+    if contact.name_latin and contact.name_latin != contact.name:
+        name = t("doc.name_latin", lang, name=contact.name, latin=contact.name_latin)
+    contact_line = t("doc.ics.contact", lang, name=name, phone=contact.phone or "",
+                     email=contact.email or "").strip(" ,")
     arrival = visit.arrival
-    met = None
-    if arrival.pickup:
-        met = t("doc.it.met_by", lang, name=contact.name + (
-            f" ({contact.name_latin})" if contact.name_latin else ""))
-    # arrival and departure are moments: DTSTART without DTEND ends when it starts (RFC 5545
-    # 3.6.1), which is what a landing or a take-off is
-    event("arrival", t("doc.ics.arrival", lang, travel=_travel_line(arrival, lang, True)),
-          arrival.at, location=arrival.place,
+    met = t("doc.it.met_by", lang, name=name) if arrival.pickup else None
+    event("arrival", t("doc.ics.arrival", lang, travel=travel_line(arrival, lang, True)),
+          arrival.at, arrival.at + ARRIVAL_LASTS, location=arrival.place,
           lines=[met, *home_lines(arrival.at), contact_line], category=t(
               "doc.it.arrival", lang))
     keys = item_keys(visit)
@@ -103,11 +117,12 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
         end = item.until or item.at + dt.timedelta(hours=1)
         event(keys[item.index], item.what, item.at, end, location=item.where,
               lines=[t(f"kind.{item.kind}", lang), item.notes, contact_line],
-              category=t(f"kind.{item.kind}", lang))
+              category=t(f"kind.{item.kind}", lang), remind=ITEM_REMINDER)
     departure = visit.departure
+    lead = DEPARTURE_LEAD.get(departure.by, DEPARTURE_LEAD_OTHER)
     event("departure", t("doc.ics.departure", lang,
-                         travel=_travel_line(departure, lang, False)),
-          departure.at, location=departure.place,
+                         travel=travel_line(departure, lang, False)),
+          departure.at - lead, departure.at, location=departure.place,
           lines=[*home_lines(departure.at), contact_line],
-          category=t("doc.it.departure", lang))
+          category=t("doc.it.departure", lang), remind=DEPARTURE_REMINDER)
     return cal.to_ical()

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from visitplan.errors import RenderError
+from visitplan.rules.names import script_of
 
 # The folders of a templates folder whose files a document may load.
 ASSET_FOLDERS = ("css", "assets")
@@ -38,8 +39,6 @@ def lang_of(text: str | None, country: str | None = None) -> str | None:
     kana → ja. None for Latin and everything else (the element inherits the page's)."""
     if not text:
         return None
-    from visitplan.rules.names import script_of
-
     script = script_of(text)
     if script == "hangul":
         return "ko"

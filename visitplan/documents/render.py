@@ -1,24 +1,108 @@
-"""The Jinja2 environments: the user's templates folder first, then the built-ins.
+"""The one Jinja2 environment factory: every document, mail body, digest and the `new`
+scaffold is rendered by an environment made here.
 
-Built-ins are also reachable as `builtin/<name>`, so a user's template can extend the file
-it replaces and override a single block.
+* Templates are looked up in the user's templates folder first, then in the built-ins; a
+  built-in is also reachable as `builtin/<name>`, so a user's template can extend the file
+  it replaces and override a single block.
+* Undefined names fail (StrictUndefined); HTML is autoescaped, plain text and Markdown are
+  not (Markdown escapes every value it prints instead, see `md_escape`).
+* With a language, the environment carries the one translator, `t(key, **slots)`, bound to
+  it (a `Phrase`: plain text in text, HTML whose slot values keep their `lang` in HTML), the
+  language facts of visitplan.text.i18n.language (`lang`, `html_lang`, `dir`, `script`),
+  and the date filters of visitplan.text.dates (`date`, `time`, `datetime`).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from visitplan.documents.resources import templates_dir
+from visitplan.text import dates
+from visitplan.text.i18n import language, strings, t as translate
+
+KINDS = ("html", "text", "md")
+
+# the lang attribute of the page being rendered: text in that language needs no tag of its
+# own (see visitplan.documents.context.Text)
+PAGE_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_lang",
+                                                                      default=None)
 
 
-def _loader(user_dir: Path | None) -> jinja2.BaseLoader:
-    builtin = jinja2.FileSystemLoader(str(templates_dir()))
-    loaders = []
-    if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
-    loaders.append(builtin)
-    return _Chain(loaders, builtin)
+@contextlib.contextmanager
+def page_language(lang: str):
+    """While rendering a page in `lang`, text in that language prints without a tag."""
+    token = PAGE_LANG.set(language(lang).html)
+    try:
+        yield
+    finally:
+        PAGE_LANG.reset(token)
+
+
+class Phrase:
+    """Wording from the locales with its slots filled, rendered late: plain text (`str`) for
+    text, Markdown and the calendar; HTML whose slot values keep their own markup (a name's
+    `lang` span) through `__html__`."""
+
+    def __init__(self, key: str, lang: str, **values):
+        self.key, self.lang, self.values = key, lang, values
+
+    def __str__(self) -> str:
+        return translate(self.key, self.lang, **{k: str(v) for k, v in self.values.items()})
+
+    def __html__(self) -> str:
+        texts = strings()[self.key]
+        return Markup(escape(texts.get(self.lang) or texts["en"])).format(**self.values)
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"Phrase({str(self)!r})"
+
+
+class NoBreak(str):
+    """A date that must not break across lines: in HTML it prints inside
+    `<span class="nobreak">` (all of it, or only its part `keep`, such as the weekday 星期四
+    of a date in a narrow column); everywhere else it is a str."""
+
+    keep: str | None
+
+    def __new__(cls, value, keep: str | None = None):
+        obj = super().__new__(cls, value)
+        obj.keep = keep if keep and keep in value else None
+        return obj
+
+    def __html__(self) -> str:
+        if self.keep is None:
+            return Markup('<span class="nobreak">{}</span>').format(str(self))
+        before, _, after = str(self).partition(self.keep)
+        return Markup('{}<span class="nobreak">{}</span>{}').format(before, self.keep, after)
+
+
+def md_escape(value):
+    """Every value a Markdown template prints is escaped, so a name like `<img src=...>` or
+    `*bold*` shows as written when pasted into a wiki or chat."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, Phrase)):
+        return value
+    out = []
+    for ch in str(value):
+        if ch in "\\`*_[]<>|~#":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 class _Chain(jinja2.ChoiceLoader):
@@ -42,14 +126,43 @@ class _Chain(jinja2.ChoiceLoader):
         return sorted(set(super().list_templates()))
 
 
-def plain_environment(user_dir: Path | None = None) -> jinja2.Environment:
-    """For text that is not HTML: the new visit file, plain-text mail bodies."""
-    return jinja2.Environment(loader=_loader(user_dir), undefined=jinja2.StrictUndefined,
-                              autoescape=False, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+def _loader(user_dir: Path | None) -> jinja2.BaseLoader:
+    builtin = jinja2.FileSystemLoader(str(templates_dir()))
+    loaders = [jinja2.FileSystemLoader(str(user_dir))] if user_dir is not None else []
+    return _Chain([*loaders, builtin], builtin)
 
 
-def html_environment(user_dir: Path | None = None) -> jinja2.Environment:
-    """For HTML (documents, the welcome screen, mail): autoescaping always on."""
-    return jinja2.Environment(loader=_loader(user_dir), undefined=jinja2.StrictUndefined,
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+@functools.lru_cache(maxsize=64)
+def environment(user_dir: Path | None = None, kind: str = "html",
+                lang: str | None = None) -> jinja2.Environment:
+    """The environment for `kind` (html, text or md) over `user_dir` then the built-ins,
+    with the translator and dates bound to `lang` when given. Environments are shared (one
+    per folder, kind and language), so each template compiles once per process."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown template kind {kind!r}")
+    env = jinja2.Environment(loader=_loader(user_dir), undefined=jinja2.StrictUndefined,
+                             autoescape=kind == "html", keep_trailing_newline=kind != "html",
+                             trim_blocks=True, lstrip_blocks=True)
+    if kind == "md":
+        env.finalize = md_escape
+    if lang is not None:
+        facts = language(lang)
+        env.globals.update(t=lambda key, **values: Phrase(key, lang, **values), lang=lang,
+                           html_lang=facts.html, dir=facts.dir, script=facts.script)
+        env.filters["date"] = lambda day, style="long": NoBreak(
+            dates.format_date(day, lang, style))
+        env.filters["time"] = lambda moment: dates.format_time(moment, lang)
+        env.filters["datetime"] = lambda moment, style="short": NoBreak(
+            dates.format_datetime(moment, lang, style))
+    return env
+
+
+def plain_environment(user_dir: Path | None = None, lang: str | None = None):
+    """`environment(user_dir, "text", lang)`, as `new` calls it for the visit file."""
+    return environment(user_dir, "text", lang)
+
+
+def html_environment(user_dir: Path | None = None, lang: str | None = None):
+    """`environment(user_dir, "html", lang)`, for callers written before the factory took
+    a kind (the badges and tents of visitplan.documents.printables)."""
+    return environment(user_dir, "html", lang)

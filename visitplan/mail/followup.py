@@ -239,7 +239,7 @@ def _render(session, context) -> tuple[str, str]:
 
     from visitplan.errors import RenderError
     from visitplan.text.i18n import t
-    from visitplan.documents.render import html_environment, plain_environment
+    from visitplan.documents.render import environment
 
     lang = context["lang"]
 
@@ -248,9 +248,9 @@ def _render(session, context) -> tuple[str, str]:
 
     user_dir = session.config.templates
     try:
-        text = plain_environment(user_dir).get_template("mail/followup.txt.j2").render(
+        text = environment(user_dir, "text", lang).get_template("mail/followup.txt.j2").render(
             t=translate, **context)
-        html = html_environment(user_dir).get_template("mail/followup.html.j2").render(
+        html = environment(user_dir, "html", lang).get_template("mail/followup.html.j2").render(
             t=translate, **context)
     except jinja2.TemplateError as exc:
         name = getattr(exc, "name", None) or getattr(exc, "filename", None) or "mail template"

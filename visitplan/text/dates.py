@@ -1,13 +1,14 @@
 """Dates and times as every document prints them, in zh, en or ko (Babel, imported lazily).
 
-    long      2026년 12월 8일 (화) · 2026年12月8日 星期二 · Tue 8 Dec 2026
-    short     12월 8일 (화) · 12月8日 周二 · Tue 8 Dec
-    weekday   화요일 · 星期二 · Tuesday
+    long      2026년 12월 8일(화) · 2026年12月8日 星期二 · Tue 8 Dec 2026
+    short     12월 8일(화) · 12月8日 星期二 · Tue 8 Dec
+    weekday   화 · 星期二 · Tue (the one weekday form the other styles use)
     time      10:35 (24-hour in every language: an itinerary is read against timetables)
 
-The CLDR patterns live in visitplan/text/locales/documents.yaml (`doc.date.*`), so a translator
-can change them without touching code. Also: the time zone of a guest's home country, and
-its name in a language, for "home time" beside arrival and departure.
+The CLDR patterns live in visitplan/text/locales/<lang>.yaml (`doc.date.*`), so a translator
+can change them without touching code; ranges take the language's own dash (Korean `~`).
+Also: the time zone of a guest's home country, and its name in a language, for "home
+time" beside arrival and departure.
 """
 from __future__ import annotations
 
@@ -50,13 +51,13 @@ def format_time(moment: dt.datetime | dt.time, lang: str) -> str:
 
 
 def format_datetime(moment: dt.datetime, lang: str, style: str = "long") -> str:
-    """Date and time: 2026년 12월 8일 (화) 10:35, 12月8日 周二 10:35, Tue 8 Dec 10:35."""
+    """Date and time: 2026년 12월 8일(화) 10:35, 12月8日 星期二 10:35, Tue 8 Dec, 10:35."""
     return t("doc.date.datetime", lang, date=format_date(moment, lang, style),
              time=format_time(moment, lang))
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
-    """The days of a visit: 2026년 12월 8일 (화) – 12월 10일 (목), Tue 8 – Thu 10 Dec 2026."""
+    """The days of a visit: 2026년 12월 8일(화) ~ 12월 10일(목), Tue 8 Dec – Thu 10 Dec 2026."""
     if isinstance(start, dt.datetime):
         start = start.date()
     if isinstance(end, dt.datetime):
