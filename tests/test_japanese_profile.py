@@ -86,7 +86,7 @@ def test_gift_and_dinner_etiquette_only_when_the_visit_has_them(tmp_path, regist
 # ---------------------------------------------------------------- the text
 
 
-@pytest.mark.parametrize("pack", ["japanese", "southeast-asian-names"])
+@pytest.mark.parametrize("pack", ["japanese", "asean-names"])
 def test_every_entry_has_chinese_english_and_korean(registry, pack):
     p = registry[pack]
     entries = [p.title, p.summary] + [n.text for n in p.notes] + [t.text for t in p.tasks]
@@ -97,7 +97,7 @@ def test_every_entry_has_chinese_english_and_korean(registry, pack):
         assert text["en"].strip() and not HANGUL.search(text["en"]), text["en"]
 
 
-@pytest.mark.parametrize("pack", ["japanese", "southeast-asian-names"])
+@pytest.mark.parametrize("pack", ["japanese", "asean-names"])
 def test_passes_the_text_lint(pack):
     strings = list(_pack_strings(PACKS / f"{pack}.yaml"))
     assert len(strings) >= 9
@@ -137,7 +137,7 @@ def test_names_note_reaches_malay_indonesian_and_vietnamese_guests(tmp_path, reg
 
 
 def test_names_note_says_how_to_address_them(registry):
-    text = registry["southeast-asian-names"].notes[0].text
+    text = registry["asean-names"].notes[0].text
     assert text["en"].startswith("Malay names have no surname: Ahmad bin Ismail is Encik (Mr) "
                                  "Ahmad, Nurul Aisyah binti Ahmad is Puan (Ms) Nurul Aisyah;")
     assert "Nguyễn Văn An is Mr An" in text["en"]
