@@ -91,7 +91,9 @@ def ids(the_plan) -> list[str]:
 # ---------------------------------------------------------------- the registry
 
 def test_builtin_registry(builtin):
-    assert list(builtin) == list(BUILTIN_ORDER)
+    # BUILTIN_ORDER first, then the other built-in packs by name
+    extra = sorted(set(builtin) - set(BUILTIN_ORDER))
+    assert list(builtin) == list(BUILTIN_ORDER) + extra
     for pack in builtin.values():
         assert pack.builtin
         assert set(pack.title) == set(LANGUAGES) and all(pack.title.values())
@@ -213,10 +215,11 @@ def test_host_country_from_the_configuration_decides_foreign_trade(tmp_path, bui
 def test_halal_applies_for_a_guest_with_a_halal_diet(tmp_path, builtin):
     visit = make_visit(tmp_path, guests="  - {name: Aisyah, country: MY, diet: [halal]}\n",
                        host_country="MY")
-    assert applied(plan(visit, builtin)) == ["standard", "halal"]
+    # (asean-names applies to every guest from MY, whatever the diet)
+    assert applied(plan(visit, builtin)) == ["standard", "halal", "asean-names"]
     visit = make_visit(tmp_path, guests="  - {name: Aisyah, country: MY, diet: [no-pork]}\n",
                        host_country="MY")
-    assert applied(plan(visit, builtin)) == ["standard"]
+    assert applied(plan(visit, builtin)) == ["standard", "asean-names"]
 
 
 @pytest.mark.parametrize("guest, extra, expected", [
