@@ -30,7 +30,8 @@ from visitplan.visit.schema import (
 )
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
-BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "korean", "halal")
+BUILTIN_ORDER = ("standard", "foreign-trade", "vip", "prospect", "keep", "korean", "japanese",
+                 "halal", "asean-names")
 PLACES = ("pickup", "company", "showroom", "factory", "followup")
 ANCHORS = ("arrival", "on-site", "departure") + SCHEDULE_KINDS
 ON_SITE_KINDS = ("showroom", "factory", "meeting")
