@@ -86,30 +86,35 @@ def done_command(ctx, visit, tasks, undo, config_file):
 @click.option("--send", is_flag=True, help="Mail the department digests and due follow-ups.")
 @click.option("--dry-run", is_flag=True, help="Show what would be built and sent; change "
               "nothing.")
+@click.option("--force", is_flag=True, help="With --send: also send follow-ups due more "
+              "than 7 days ago, and the digests of a --date already past.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Render this many visits at once "
               "(default: the number of cores).")
 @json_option
 @config_option
 @click.pass_context
-def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
+def run_command(ctx, folders, date, send, dry_run, force, jobs, as_json, config_file):
     """The cron entry point: rebuild what changed, remind departments, send follow-ups.
 
     Each visit's documents are rebuilt only when its inputs changed. With --send, each
-    department gets at most one digest a day and each follow-up goes out once. A run that
-    finds another one active exits 0 after saying so. Quiet when there is nothing to do.
+    department gets at most one digest a day and each follow-up goes out once; a
+    follow-up due more than 7 days ago is reported as stale instead (--force sends it).
+    A run that finds another one active exits 0 after saying so; one that finds the lock
+    held longer than a run may last (2 hours) exits 1. Quiet when there is nothing to do.
 
     \b
     Example (crontab):
       30 7 * * * visitplan --config /srv/visits/visitplan.yaml run /srv/visits --send
     """
     from visitplan.cron import run as cron
+    from visitplan.cron.report import line_of
 
     s = session(ctx, config_file)
     day = s.today(date)
     bar = _ProgressBar() if sys.stderr.isatty() and not as_json and not quiet(ctx) else None
     try:
-        report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, jobs=jobs,
-                          progress=bar)
+        report = cron.run(s, list(folders), day, send=send, dry_run=dry_run, force=force,
+                          jobs=jobs, progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -118,7 +123,7 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
                    err=True)
         return
     for error in report.errors:
-        click.echo(f"visitplan: {error['message']}", err=True)
+        click.echo(line_of(error), err=True)
     if as_json:
         echo_json(report.as_json())
     elif dry_run:
@@ -129,8 +134,12 @@ def run_command(ctx, folders, date, send, dry_run, jobs, as_json, config_file):
         for f in report.followups_sent:
             click.echo(f"would send the follow-up of {f['visit']} to "
                        f"{', '.join(f['recipients'])}")
+        for reason in report.reasons():
+            click.echo(reason)
     elif not report.idle or verbose(ctx):
         click.echo(report.summary())
+        for reason in report.reasons():
+            click.echo(reason)
     if report.failed:
         ctx.exit(1)
 

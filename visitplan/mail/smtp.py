@@ -21,14 +21,23 @@ is a leftover, never another run still talking to the server.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import fcntl
 import os
 import re
+import smtplib
+import socket
+import ssl
 from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.headerregistry import Address, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import parseaddr
 from pathlib import Path
 
-from visitplan.errors import InputError, SendError, VisitplanError
+from visitplan.errors import InputError, SendError, StateError, VisitplanError
+from visitplan.mail.ids import content_id, id_domain, message_id  # noqa: F401  (the API)
+from visitplan.visit.fields import check_email
 
 # Many servers refuse messages over 10 MB (counted after base64), so stay below that.
 MAX_MESSAGE_BYTES = 10_000_000
@@ -40,9 +49,6 @@ DEFAULT_TIMEOUT = 30
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
 
-_KIND = re.compile(r"[a-z][a-z0-9-]{0,30}")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>")
 # CR, LF and every other character Python or a mail server could take as a line break,
 # and the control characters other than tab: none may reach a header
@@ -54,9 +60,6 @@ def _smtp_policy():
     """policy.SMTP, except that a plain-ASCII Subject too long for one line is folded between
     words: the standard library moves such a value whole to the next line, and many
     readers (Python's own parser among them) then see it with a leading space."""
-    from email.headerregistry import UnstructuredHeader
-    from email.policy import EmailPolicy
-
     class Policy(EmailPolicy):
         def fold(self, name, value):
             return self._between_words(name, value) or super().fold(name, value)
@@ -95,6 +98,8 @@ class DeliveryResult:
     resumed: bool = False         # an earlier attempt had not finished; sent again
     previous_attempt: str | None = None   # when that unfinished attempt started
     refused: dict[str, str] = field(default_factory=dict)   # recipient -> server's words
+    copy: Path | None = None      # where the copy of the message as sent was kept
+    copy_error: str | None = None # why that copy could not be kept (the message was sent)
 
 
 POLICY = _smtp_policy()
@@ -106,30 +111,8 @@ def new_message() -> EmailMessage:
     return EmailMessage(policy=POLICY)
 
 
-def message_id(kind: str, *parts: str, domain: str) -> str:
-    """A Message-ID derived from what the message is, e.g. ("followup", visit id) or
-    ("digest", department, day): the same message always gets the same Message-ID, so a
-    resend after a crash is recognisably the same message."""
-    if not _KIND.fullmatch(kind):
-        raise ValueError(f"message kind {kind!r}: lower-case letters, digits and '-' only")
-    if not _DOMAIN.fullmatch(domain or ""):
-        raise InputError(f"{domain!r} is not a mail domain to put in a Message-ID; check the "
-                         "sender address in smtp.from")
-    digest = hashlib.sha256("\x1f".join((kind, *parts)).encode("utf-8")).hexdigest()
-    return f"<{kind}.{digest[:32]}@{domain}>"
-
-
-def content_id(message_id_: str, name: str) -> str:
-    """A stable Content-ID for a part of a message (an inline photo)."""
-    domain = message_id_.strip("<>").rpartition("@")[2]
-    digest = hashlib.sha256(f"{message_id_}\x1f{name}".encode("utf-8")).hexdigest()
-    return f"<part.{digest[:24]}@{domain}>"
-
-
 def sender(config):
     """The configured sender (smtp.from) as an Address, or None when none is configured."""
-    from email.utils import parseaddr
-
     text = (config.smtp or {}).get("from")
     if not text:
         return None
@@ -140,10 +123,6 @@ def sender(config):
 def address(display_name: str | None, addr_spec: str, what: str):
     """An Address for a header, refusing line breaks and invalid addresses (InputError
     naming `what`, the field the value came from)."""
-    from email.headerregistry import Address
-
-    from visitplan.visit.fields import check_email
-
     for value in (display_name or "", addr_spec or ""):
         if _CONTROL.search(value):
             raise InputError(f"{what}: {value!r} contains a line break or control character, "
@@ -192,12 +171,8 @@ def check_message(msg: EmailMessage) -> list[str]:
 
 
 def _addresses(name: str, value) -> list[str]:
-    from email import policy
-
-    from visitplan.visit.fields import check_email
-
     header = value if hasattr(value, "addresses") else \
-        policy.default.header_factory(name, str(value))
+        email_policy.default.header_factory(name, str(value))
     if header.defects:
         raise InputError(f"{name} header: {str(value)!r} is not a valid list of addresses "
                          f"({header.defects[0]}); nothing was sent")
@@ -213,20 +188,44 @@ def _addresses(name: str, value) -> list[str]:
 # ---------------------------------------------------------------- SMTP
 
 
+class ServerUnavailable(SendError):
+    """Raised when no message can go through the server now: it cannot be reached, does not
+    answer, refuses the login, or TLS fails. One cause for every message of a run, so a run
+    reports it once and stops contacting the server."""
+
+
+class _Tracking:
+    """An SMTP client that notes when the whole message has been handed to the server (the
+    end-of-data mark sent): a failure after that may follow a delivery."""
+
+    handed_over = False
+
+    def send(self, s):
+        super().send(s)
+        if isinstance(s, (bytes, bytearray)) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+
+class _Client(_Tracking, smtplib.SMTP):
+    pass
+
+
+class _ClientSSL(_Tracking, smtplib.SMTP_SSL):
+    pass
+
+
 def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
     """Hand a message to the configured SMTP server (smtp.host, port, security none |
     starttls | ssl, username, the password from the environment variable smtp.password_env,
     timeout).
 
-    Raises SendError, with the server's own words, when the server cannot be reached,
-    refuses the login, the sender, every recipient or the message. Returns the recipients
-    the server refused while accepting the others (recipient -> the server's words); empty
-    when all were accepted. TLS certificates are checked against the system's trusted CAs;
-    a private CA is trusted by pointing SSL_CERT_FILE at its certificate."""
-    import smtplib
-    import socket
-    import ssl
-
+    Raises ServerUnavailable when no message can go through now (unreachable, no answer,
+    login or TLS refused), SendError with the server's own words when it refuses the sender,
+    every recipient or the message, and SendError saying the message may have been
+    delivered when the connection failed after the message was handed over. Returns the
+    recipients the server refused while accepting the others (recipient -> the server's
+    words); empty when all were accepted. TLS certificates are checked against the system's
+    trusted CAs; a private CA is trusted by pointing SSL_CERT_FILE at its certificate."""
     environ = os.environ if environ is None else environ
     smtp = config.smtp or {}
     security = smtp.get("security") or "none"
@@ -244,10 +243,10 @@ def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
     client = None
     try:
         if security == "ssl":
-            client = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                      context=ssl.create_default_context())
+            client = _ClientSSL(host, port, timeout=timeout,
+                                context=ssl.create_default_context())
         else:
-            client = smtplib.SMTP(host, port, timeout=timeout)
+            client = _Client(host, port, timeout=timeout)
         client.ehlo_or_helo_if_needed()
         if security == "starttls":
             client.starttls(context=ssl.create_default_context())
@@ -256,9 +255,9 @@ def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
             client.login(username, password)
         refused = client.send_message(msg)
     except smtplib.SMTPAuthenticationError as exc:
-        raise SendError(f"the SMTP server {where} refused the login of {username!r}: "
-                        f"{_words(exc)}; check smtp.username and the password in "
-                        f"${password_env}") from None
+        raise ServerUnavailable(f"the SMTP server {where} refused the login of {username!r}: "
+                                f"{_words(exc)}; check smtp.username and the password in "
+                                f"${password_env}") from None
     except smtplib.SMTPRecipientsRefused as exc:
         each = "; ".join(f"{rcpt}: {_words(code, text)}"
                          for rcpt, (code, text) in exc.recipients.items())
@@ -271,28 +270,33 @@ def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
         raise SendError(f"the SMTP server {where} refused the message: {_words(exc)}; "
                         "nothing was sent") from None
     except smtplib.SMTPNotSupportedError as exc:
-        raise SendError(f"the SMTP server {where} cannot do what smtp.security or "
-                        f"smtp.username asks: {exc}") from None
-    except smtplib.SMTPServerDisconnected as exc:
-        if isinstance(exc.__context__, TimeoutError):     # smtplib's word for a timeout
-            raise SendError(f"the SMTP server {where} did not answer within {timeout} "
-                            "seconds; nothing was sent, try again later") from None
-        reason = str(exc) or "no reason given"
-        raise SendError(f"the SMTP server {where} closed the connection ({reason}); nothing "
-                        "was recorded as sent, try again later") from None
+        raise ServerUnavailable(f"the SMTP server {where} cannot do what smtp.security or "
+                                f"smtp.username asks: {exc}") from None
     except ssl.SSLCertVerificationError as exc:
-        raise SendError(f"the TLS certificate of the SMTP server {where} cannot be trusted "
-                        f"({exc.verify_message}); if your own CA signed it, set SSL_CERT_FILE "
-                        "to that CA's certificate file") from None
+        raise ServerUnavailable(f"the TLS certificate of the SMTP server {where} cannot be "
+                                f"trusted ({exc.verify_message}); if your own CA signed it, "
+                                "set SSL_CERT_FILE to that CA's certificate file") from None
     except ssl.SSLError as exc:
-        raise SendError(f"TLS with the SMTP server {where} failed ({exc.reason or exc}); "
-                        "check smtp.security and smtp.port") from None
-    except (socket.timeout, TimeoutError):
-        raise SendError(f"the SMTP server {where} did not answer within {timeout} seconds; "
-                        "nothing was sent, try again later") from None
-    except OSError as exc:
-        raise SendError(f"cannot reach the SMTP server {where} ({exc.strerror or exc}); "
-                        "nothing was sent, try again later") from None
+        raise ServerUnavailable(f"TLS with the SMTP server {where} failed ({exc.reason or exc});"
+                                " check smtp.security and smtp.port") from None
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        timed_out = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+        if client is not None and client.handed_over:
+            what = (f"did not confirm it within {timeout} seconds" if timed_out
+                    else "closed the connection before confirming it")
+            raise SendError(f"the SMTP server {where} took the message but {what}: it may have "
+                            "been delivered; the next run resends it with the same "
+                            "Message-ID, which mail programs recognise") from None
+        if timed_out:
+            raise ServerUnavailable(f"the SMTP server {where} did not answer within {timeout} "
+                                    "seconds; nothing was sent, try again later") from None
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            reason = str(exc) or "no reason given"
+            raise ServerUnavailable(f"the SMTP server {where} closed the connection "
+                                    f"({reason}); nothing was sent, try again later") from None
+        raise ServerUnavailable(f"cannot reach the SMTP server {where} "
+                                f"({exc.strerror or exc}); nothing was sent, try again "
+                                "later") from None
     except smtplib.SMTPException as exc:
         raise SendError(f"the SMTP server {where} failed: {exc}; nothing was sent") from None
     finally:
@@ -315,8 +319,6 @@ def _words(exc_or_code, text=None) -> str:
 def _close(client) -> None:
     """Say goodbye; the message was already accepted or refused, so a failing QUIT is no
     reason to report a failure."""
-    import smtplib
-
     try:
         client.quit()
     except (smtplib.SMTPException, OSError):
@@ -363,10 +365,13 @@ def _send_lock(state):
     if path is None:
         yield
         return
-    import fcntl
-
     lock = Path(f"{path}.send-lock")
-    with open(lock, "a") as fh:
+    try:
+        fh = open(lock, "a")
+    except OSError as exc:
+        raise StateError(f"cannot open the send lock {lock}: {exc.strerror or exc}; the "
+                         "folder of the state store must be writable") from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
