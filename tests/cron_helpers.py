@@ -100,6 +100,27 @@ def spawn_run(site: Site, day: dt.date, *extra: str, today: dt.date | None = Non
                  "--jobs", "1", "--json", *extra, today=today or day)
 
 
+_SEND_ONLY = """
+import datetime, json, sys
+from pathlib import Path
+from visitplan.api import Session
+from visitplan.cron import run as cron
+config, visits, day = sys.argv[1:4]
+day = datetime.date.fromisoformat(day)
+report = cron.run(Session.open(config), [Path(visits)], day, send=True, build=False, today=day)
+print(json.dumps(report.as_json()))
+sys.exit(1 if report.failed else 0)
+"""
+
+
+def spawn_send(site: Site, day: dt.date) -> subprocess.Popen:
+    """The sending half of `run` alone, as a process of its own (no rendering)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(visitplan.__file__).resolve().parent.parent)}
+    return subprocess.Popen([sys.executable, "-c", _SEND_ONLY, str(site.config),
+                             str(site.visits), day.isoformat()], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=site.root)
+
+
 def report_of(proc: subprocess.Popen, timeout: float = 180) -> tuple[dict, str]:
     out, err = proc.communicate(timeout=timeout)
     return (json.loads(out) if out.strip() else {}), err.decode()
