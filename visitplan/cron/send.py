@@ -26,7 +26,7 @@ from pathlib import Path
 from visitplan.cron.report import error, from_problem, internal_error
 from visitplan.errors import ValidationFailed, VisitplanError
 from visitplan.mail import smtp as mail
-from visitplan.mail.followup import build_followup, send_followup
+from visitplan.mail.followup import build_followup, id_domain, send_followup
 from visitplan.mail.sent import digests_folder, keep_sent
 from visitplan.text.i18n import t
 
@@ -156,13 +156,12 @@ def _send_digests(session, digests, day, state, report, server, today, dry_run, 
 
 def _send_followups(session, visits, day, state, report, server, dry_run, force,
                     environ) -> None:
-    config = session.config
-    domain = mail.id_domain(config, state, fix=False)
     for path, visit in visits:
         send_on = visit.followup.send_on
         if send_on > day:
             continue
         try:
+            domain = id_domain(session, visit, state, fix=False)
             record = state.mail(mail.message_id("followup", visit.id, domain=domain))
         except VisitplanError as exc:
             report.errors.append(error(str(exc), visit=visit.id, file=path))
@@ -194,8 +193,7 @@ def _send_one(session, path, visit, state, report, server, dry_run, environ) -> 
     config = session.config
     try:
         if dry_run:
-            msg = build_followup(session, visit,
-                                 domain=mail.id_domain(config, state, fix=False))
+            msg = build_followup(session, visit, domain=id_domain(session, visit, state, False))
             report.followups_sent.append({"visit": visit.id, "recipients": visit.followup.to,
                                           "message_id": msg["Message-ID"]})
             return

@@ -56,8 +56,8 @@ def build_followup(session, visit, now: dt.datetime | None = None,
                          "`summary:` (and decisions, next_steps, photos as you have them)")
     lang = visit.language
     sender = mail.sender(session.config) or _contact_sender(visit)
-    msg_id = mail.message_id("followup", visit.id,
-                             domain=domain or mail.id_domain(session.config))
+    msg_id = mail.message_id("followup", visit.id, domain=domain or mail.id_domain(
+        session.config, fallback=sender.domain))
     photos = [photo(visit, i, path, msg_id) for i, path in enumerate(visit.minutes.photos)]
     unique_filenames(photos)
 
@@ -103,11 +103,17 @@ def write_followup(session, visit, output_dir: Path, now: dt.datetime | None = N
     """Write the follow-up as `followup.eml` in output_dir (all or nothing). The copies of
     sent messages, under `sent/`, are never touched. With a state store, the draft carries
     the Message-ID it will be sent with."""
-    domain = mail.id_domain(session.config, state, fix=False)
-    msg = build_followup(session, visit, now, domain=domain)
+    msg = build_followup(session, visit, now, domain=id_domain(session, visit, state, False))
     path = Path(output_dir) / FILENAME
     atomic_write({path: msg.as_bytes()})
     return path
+
+
+def id_domain(session, visit, state=None, fix: bool = True) -> str:
+    """The domain of the follow-up's Message-ID (see `mail.ids`): without smtp.from and a
+    configured host contact, the visit's contact's domain is the one fixed at first use."""
+    sender = mail.sender(session.config) or _contact_sender(visit)
+    return mail.id_domain(session.config, state, fix, fallback=sender.domain)
 
 
 def sendable_from(visit) -> dt.date:
@@ -124,7 +130,7 @@ def send_followup(session, visit, state, force: bool = False, now: dt.datetime |
     Message-ID. When output_dir is given and the message was sent now, the copy that was
     sent is kept as sent/followup-<date>.eml there (never overwritten) and as followup.eml.
     The caller decides whether the day allows sending (see `sendable_from`)."""
-    msg = build_followup(session, visit, now, domain=mail.id_domain(session.config, state))
+    msg = build_followup(session, visit, now, domain=id_domain(session, visit, state))
     result = mail.deliver(msg, session.config, state, kind="followup", visit=visit.id,
                           force=force, environ=environ)
     if result.sent and output_dir is not None:

@@ -50,26 +50,28 @@ def content_id(message_id_: str, name: str) -> str:
     return f"<part.{digest[:24]}@{domain}>"
 
 
-def first_domain(config) -> str:
+def first_domain(config, fallback: str | None = None) -> str:
     """The domain to fix at first use: that of smtp.from, else of the configured host
-    contact's address, else `localhost`."""
+    contact's address, else `fallback` (the domain of the sender a message has), else
+    `localhost`."""
     contact = (config.host or {}).get("contact") or {}
     for text in ((config.smtp or {}).get("from"),
-                 contact.get("email") if isinstance(contact, dict) else None):
+                 contact.get("email") if isinstance(contact, dict) else None,
+                 f"x@{fallback}" if fallback else None):
         domain = parseaddr(text or "")[1].rpartition("@")[2].lower()
         if domain and _DOMAIN.fullmatch(domain):
             return domain
     return FALLBACK_DOMAIN
 
 
-def id_domain(config, state=None, fix: bool = True) -> str:
+def id_domain(config, state=None, fix: bool = True, fallback: str | None = None) -> str:
     """The domain of every Message-ID (see the module docstring). With a state store and
     `fix`, the domain is fixed in it at first use; without (a draft, a dry run), the one
-    already fixed is used, else the one that would be."""
+    already fixed is used, else the one that would be. `fallback`: see first_domain."""
     if getattr(config, "message_id_domain", None):
         return config.message_id_domain
     if state is None:
-        return first_domain(config)
+        return first_domain(config, fallback)
     if fix:
-        return state.fix_setting(SETTING, first_domain(config))
-    return state.setting(SETTING) or first_domain(config)
+        return state.fix_setting(SETTING, first_domain(config, fallback))
+    return state.setting(SETTING) or first_domain(config, fallback)

@@ -25,7 +25,6 @@ import fcntl
 import os
 import re
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass, field
 from email import policy as email_policy
