@@ -48,13 +48,23 @@ class Digest:
 
 @dataclass
 class _Server:
-    """Whether the server was found unavailable in this pass, and what waits for it."""
+    """Whether the server was found unavailable in this pass, and what waits for it; and
+    the copies of sent mail that could not be kept (one cause, said once)."""
 
     down: mail.ServerUnavailable | None = None
     waiting: dict = field(default_factory=dict)     # "digest" | "follow-up" -> count
+    copy_failures: list = field(default_factory=list)
 
     def wait(self, kind: str) -> None:
         self.waiting[kind] = self.waiting.get(kind, 0) + 1
+
+    def copies_error(self, config) -> dict | None:
+        if not self.copy_failures:
+            return None
+        more = len(self.copy_failures) - 1
+        return error(self.copy_failures[0] + (f" (and {more} more message{'s' * (more > 1)}"
+                                              " whose copy could not be kept)" if more else ""),
+                     file=config.path, field_="output")
 
     def error(self, config) -> dict | None:
         if self.down is None:
@@ -75,9 +85,9 @@ def send(session, visits, digests: list[Digest], day: dt.date, state, report, *,
     _send_digests(session, digests, day, state, report, server, today, dry_run, force,
                   environ)
     _send_followups(session, visits, day, state, report, server, dry_run, force, environ)
-    down = server.error(session.config)
-    if down is not None:
-        report.errors.append(down)
+    for failure in (server.error(session.config), server.copies_error(session.config)):
+        if failure is not None:
+            report.errors.append(failure)
 
 
 def digest_message(session, digest: Digest, day: dt.date, domain: str):
@@ -151,7 +161,7 @@ def _send_digests(session, digests, day, state, report, server, today, dry_run, 
                 keep_sent(msg, digests_folder(config.output or Path("out")),
                           digest.department, day)
             except VisitplanError as exc:
-                report.errors.append(error(str(exc), file=config.path, field_="output"))
+                server.copy_failures.append(str(exc))
 
 
 def _send_followups(session, visits, day, state, report, server, dry_run, force,
@@ -218,4 +228,4 @@ def _send_one(session, path, visit, state, report, server, dry_run, environ) -> 
                                       "message_id": result.message_id,
                                       "copy": str(result.copy) if result.copy else None})
     if result.copy_error:
-        report.errors.append(error(result.copy_error, visit=visit.id, file=path))
+        server.copy_failures.append(result.copy_error)
