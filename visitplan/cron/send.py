@@ -54,6 +54,7 @@ class _Server:
     down: mail.ServerUnavailable | None = None
     waiting: dict = field(default_factory=dict)     # "digest" | "follow-up" -> count
     copy_failures: list = field(default_factory=list)
+    outbox: mail.Outbox | None = None               # one connection for the whole pass
 
     def wait(self, kind: str) -> None:
         self.waiting[kind] = self.waiting.get(kind, 0) + 1
@@ -81,10 +82,12 @@ def send(session, visits, digests: list[Digest], day: dt.date, state, report, *,
     """Send the day's digests and the due follow-ups (or, with dry_run, list what would be
     sent), filling in the report. `today` is the real day; digests for an earlier `day`
     are not sent without `force`."""
-    server = _Server()
-    _send_digests(session, digests, day, state, report, server, today, dry_run, force,
-                  environ)
-    _send_followups(session, visits, day, state, report, server, dry_run, force, environ)
+    with mail.Outbox(session.config, environ) as outbox:
+        server = _Server(outbox=outbox)
+        _send_digests(session, digests, day, state, report, server, today, dry_run, force,
+                      environ)
+        _send_followups(session, visits, day, state, report, server, dry_run, force,
+                        environ)
     for failure in (server.error(session.config), server.copies_error(session.config)):
         if failure is not None:
             report.errors.append(failure)
@@ -145,7 +148,7 @@ def _send_digests(session, digests, day, state, report, server, today, dry_run, 
         try:
             result = mail.deliver(msg, config, state, kind="digest",
                                   department=digest.department, day=day.isoformat(),
-                                  environ=environ)
+                                  environ=environ, outbox=server.outbox)
         except mail.ServerUnavailable as exc:
             server.down = exc
             server.wait("digest")
@@ -208,7 +211,7 @@ def _send_one(session, path, visit, state, report, server, dry_run, environ) -> 
                                           "message_id": msg["Message-ID"]})
             return
         result = send_followup(session, visit, state, environ=environ,
-                               output_dir=config.output_dir(visit.id))
+                               output_dir=config.output_dir(visit.id), outbox=server.outbox)
     except mail.ServerUnavailable as exc:
         server.down = exc
         server.wait("follow-up")

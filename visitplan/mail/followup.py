@@ -20,6 +20,7 @@ Message-ID (at worst one duplicate the guests' mail programs recognise, never a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -123,7 +124,8 @@ def sendable_from(visit) -> dt.date:
 
 
 def send_followup(session, visit, state, force: bool = False, now: dt.datetime | None = None,
-                  environ=None, output_dir: Path | None = None) -> DeliveryResult:
+                  environ=None, output_dir: Path | None = None,
+                  outbox: mail.Outbox | None = None) -> DeliveryResult:
     """Send the follow-up once (again only with force, under the same Message-ID).
 
     A "sending" mark left by a run that died is resolved by sending again with the same
@@ -132,7 +134,7 @@ def send_followup(session, visit, state, force: bool = False, now: dt.datetime |
     The caller decides whether the day allows sending (see `sendable_from`)."""
     msg = build_followup(session, visit, now, domain=id_domain(session, visit, state))
     result = mail.deliver(msg, session.config, state, kind="followup", visit=visit.id,
-                          force=force, environ=environ)
+                          force=force, environ=environ, outbox=outbox)
     if result.sent and output_dir is not None:
         sent_on = (now or dt.datetime.now(visit.tz)).astimezone(visit.tz).date()
         try:
@@ -243,17 +245,22 @@ def _render(session, context) -> tuple[str, str]:
     def translate(key, **values):
         return t(key, lang, **values)
 
-    user_dir = session.config.templates
+    plain, html_env = _environments(session.config.templates)
     try:
-        text = plain_environment(user_dir).get_template("mail/followup.txt.j2").render(
-            t=translate, **context)
-        html = html_environment(user_dir).get_template("mail/followup.html.j2").render(
-            t=translate, **context)
+        text = plain.get_template("mail/followup.txt.j2").render(t=translate, **context)
+        html = html_env.get_template("mail/followup.html.j2").render(t=translate, **context)
     except jinja2.TemplateError as exc:
         name = getattr(exc, "name", None) or getattr(exc, "filename", None) or "mail template"
         line = getattr(exc, "lineno", None)
         raise RenderError(f"{name}{f':{line}' if line else ''}: {exc}") from None
     return text, html
+
+
+@functools.lru_cache(maxsize=4)
+def _environments(user_dir: Path | None):
+    """The text and HTML environments of a templates folder, made once per process: a cron
+    pass builds hundreds of follow-ups, and each environment compiles a template once."""
+    return plain_environment(user_dir), html_environment(user_dir)
 
 
 def _greeted(visit) -> list[str]:

@@ -213,10 +213,11 @@ class _ClientSSL(_Tracking, smtplib.SMTP_SSL):
     pass
 
 
-def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
+def send_message(msg: EmailMessage, config, environ=None, outbox=None) -> dict[str, str]:
     """Hand a message to the configured SMTP server (smtp.host, port, security none |
     starttls | ssl, username, the password from the environment variable smtp.password_env,
-    timeout).
+    timeout), through `outbox` (an Outbox kept open for several messages) or a connection
+    of its own.
 
     Raises ServerUnavailable when no message can go through now (unreachable, no answer,
     login or TLS refused), SendError with the server's own words when it refuses the sender,
@@ -225,83 +226,136 @@ def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
     recipients the server refused while accepting the others (recipient -> the server's
     words); empty when all were accepted. TLS certificates are checked against the system's
     trusted CAs; a private CA is trusted by pointing SSL_CERT_FILE at its certificate."""
-    environ = os.environ if environ is None else environ
-    smtp = config.smtp or {}
-    security = smtp.get("security") or "none"
-    host = smtp.get("host") or "localhost"
-    port = smtp.get("port") or DEFAULT_PORTS[security]
-    timeout = smtp.get("timeout") or DEFAULT_TIMEOUT
-    username = smtp.get("username")
-    password_env = smtp.get("password_env") or DEFAULT_PASSWORD_ENV
-    password = environ.get(password_env) if username else None
-    if username and not password:
-        raise InputError(f"smtp.username is {username!r} but the environment variable "
-                         f"{password_env} (smtp.password_env) holding the password is not set")
-    where = f"{host}:{port}"
+    if outbox is not None:
+        return outbox.send(msg)
+    with Outbox(config, environ) as own:
+        return own.send(msg)
 
-    client = None
-    try:
-        if security == "ssl":
-            client = _ClientSSL(host, port, timeout=timeout,
-                                context=ssl.create_default_context())
+
+class Outbox:
+    """One connection to the SMTP server for the messages of one pass (opened at the first
+    message, closed at the end); a connection the server dropped between two messages is
+    opened again once."""
+
+    def __init__(self, config, environ=None):
+        environ = os.environ if environ is None else environ
+        smtp = config.smtp or {}
+        self.security = smtp.get("security") or "none"
+        self.host = smtp.get("host") or "localhost"
+        self.port = smtp.get("port") or DEFAULT_PORTS[self.security]
+        self.timeout = smtp.get("timeout") or DEFAULT_TIMEOUT
+        self.username = smtp.get("username")
+        self.password_env = smtp.get("password_env") or DEFAULT_PASSWORD_ENV
+        self.password = environ.get(self.password_env) if self.username else None
+        self.where = f"{self.host}:{self.port}"
+        self.client = None
+
+    def send(self, msg: EmailMessage) -> dict[str, str]:
+        """Send one message (see send_message)."""
+        if self.username and not self.password:
+            raise InputError(f"smtp.username is {self.username!r} but the environment "
+                             f"variable {self.password_env} (smtp.password_env) holding the "
+                             "password is not set")
+        with _said(self):
+            if self.client is not None and not self._alive():
+                self.close()                 # dropped while idle: connect anew
+            if self.client is None:
+                self._connect()
+            self.client.handed_over = False
+            return self._refused(self.client.send_message(msg))
+
+    def _alive(self) -> bool:
+        try:
+            return self.client.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def _connect(self) -> None:
+        if self.security == "ssl":
+            self.client = _ClientSSL(self.host, self.port, timeout=self.timeout,
+                                     context=ssl.create_default_context())
         else:
-            client = _Client(host, port, timeout=timeout)
-        client.ehlo_or_helo_if_needed()
-        if security == "starttls":
-            client.starttls(context=ssl.create_default_context())
-            client.ehlo()
-        if username:
-            client.login(username, password)
-        refused = client.send_message(msg)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise ServerUnavailable(f"the SMTP server {where} refused the login of {username!r}: "
-                                f"{_words(exc)}; check smtp.username and the password in "
-                                f"${password_env}") from None
-    except smtplib.SMTPRecipientsRefused as exc:
+            self.client = _Client(self.host, self.port, timeout=self.timeout)
+        self.client.ehlo_or_helo_if_needed()
+        if self.security == "starttls":
+            self.client.starttls(context=ssl.create_default_context())
+            self.client.ehlo()
+        if self.username:
+            self.client.login(self.username, self.password)
+
+    @staticmethod
+    def _refused(refused) -> dict[str, str]:
+        return {rcpt: _words(code, text) for rcpt, (code, text) in refused.items()}
+
+    def close(self) -> None:
+        if self.client is not None:
+            _close(self.client)
+            self.client = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@contextlib.contextmanager
+def _said(server: Outbox):
+    """Turn what smtplib and ssl raise into SendError / ServerUnavailable in plain words;
+    the connection is closed after any failure (the next message opens a new one)."""
+    try:
+        yield
+    except (smtplib.SMTPException, OSError) as exc:
+        handed_over = server.client is not None and server.client.handed_over
+        server.close()
+        raise _plain(exc, server, handed_over) from None
+
+
+def _plain(exc: Exception, server: Outbox, handed_over: bool) -> SendError:
+    where, timeout = server.where, server.timeout
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return ServerUnavailable(f"the SMTP server {where} refused the login of "
+                                 f"{server.username!r}: {_words(exc)}; check smtp.username "
+                                 f"and the password in ${server.password_env}")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
         each = "; ".join(f"{rcpt}: {_words(code, text)}"
                          for rcpt, (code, text) in exc.recipients.items())
-        raise SendError(f"the SMTP server {where} refused every recipient ({each}); "
-                        "nothing was sent") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise SendError(f"the SMTP server {where} refused the sender {exc.sender}: "
-                        f"{_words(exc)}; nothing was sent") from None
-    except smtplib.SMTPResponseException as exc:
-        raise SendError(f"the SMTP server {where} refused the message: {_words(exc)}; "
-                        "nothing was sent") from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise ServerUnavailable(f"the SMTP server {where} cannot do what smtp.security or "
-                                f"smtp.username asks: {exc}") from None
-    except ssl.SSLCertVerificationError as exc:
-        raise ServerUnavailable(f"the TLS certificate of the SMTP server {where} cannot be "
-                                f"trusted ({exc.verify_message}); if your own CA signed it, "
-                                "set SSL_CERT_FILE to that CA's certificate file") from None
-    except ssl.SSLError as exc:
-        raise ServerUnavailable(f"TLS with the SMTP server {where} failed ({exc.reason or exc});"
-                                " check smtp.security and smtp.port") from None
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        return SendError(f"the SMTP server {where} refused every recipient ({each}); nothing "
+                         "was sent")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return SendError(f"the SMTP server {where} refused the sender {exc.sender}: "
+                         f"{_words(exc)}; nothing was sent")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return SendError(f"the SMTP server {where} refused the message: {_words(exc)}; "
+                         "nothing was sent")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return ServerUnavailable(f"the SMTP server {where} cannot do what smtp.security or "
+                                 f"smtp.username asks: {exc}")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return ServerUnavailable(f"the TLS certificate of the SMTP server {where} cannot be "
+                                 f"trusted ({exc.verify_message}); if your own CA signed it, "
+                                 "set SSL_CERT_FILE to that CA's certificate file")
+    if isinstance(exc, ssl.SSLError):
+        return ServerUnavailable(f"TLS with the SMTP server {where} failed "
+                                 f"({exc.reason or exc}); check smtp.security and smtp.port")
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
         timed_out = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
-        if client is not None and client.handed_over:
+        if handed_over:
             what = (f"did not confirm it within {timeout} seconds" if timed_out
                     else "closed the connection before confirming it")
-            raise SendError(f"the SMTP server {where} took the message but {what}: it may have "
-                            "been delivered; the next run resends it with the same "
-                            "Message-ID, which mail programs recognise") from None
+            return SendError(f"the SMTP server {where} took the message but {what}: it may "
+                             "have been delivered; the next run resends it with the same "
+                             "Message-ID, which mail programs recognise")
         if timed_out:
-            raise ServerUnavailable(f"the SMTP server {where} did not answer within {timeout} "
-                                    "seconds; nothing was sent, try again later") from None
+            return ServerUnavailable(f"the SMTP server {where} did not answer within "
+                                     f"{timeout} seconds; nothing was sent, try again later")
         if isinstance(exc, smtplib.SMTPServerDisconnected):
-            reason = str(exc) or "no reason given"
-            raise ServerUnavailable(f"the SMTP server {where} closed the connection "
-                                    f"({reason}); nothing was sent, try again later") from None
-        raise ServerUnavailable(f"cannot reach the SMTP server {where} "
-                                f"({exc.strerror or exc}); nothing was sent, try again "
-                                "later") from None
-    except smtplib.SMTPException as exc:
-        raise SendError(f"the SMTP server {where} failed: {exc}; nothing was sent") from None
-    finally:
-        if client is not None:
-            _close(client)
-    return {rcpt: _words(code, text) for rcpt, (code, text) in refused.items()}
+            return ServerUnavailable(f"the SMTP server {where} closed the connection "
+                                     f"({exc or 'no reason given'}); nothing was sent, try "
+                                     "again later")
+        return ServerUnavailable(f"cannot reach the SMTP server {where} "
+                                 f"({exc.strerror or exc}); nothing was sent, try again later")
+    return SendError(f"the SMTP server {where} failed: {exc}; nothing was sent")
 
 
 def _words(exc_or_code, text=None) -> str:
@@ -331,10 +385,11 @@ def _close(client) -> None:
 
 def deliver(msg: EmailMessage, config, state, *, kind: str, visit: str | None = None,
             department: str | None = None, day: str | None = None, force: bool = False,
-            environ=None) -> DeliveryResult:
+            environ=None, outbox: Outbox | None = None) -> DeliveryResult:
     """Send a message at most once under normal operation and never lose it (see the module
     docstring). Headers are checked before anything is recorded or sent. A message already
-    sent is not sent again unless `force` (which sends it with the same Message-ID)."""
+    sent is not sent again unless `force` (which sends it with the same Message-ID).
+    `outbox`: a connection kept open for the messages of a pass (see Outbox)."""
     recipients = check_message(msg)
     mid = str(msg["Message-ID"])
     with _send_lock(state):
@@ -343,7 +398,7 @@ def deliver(msg: EmailMessage, config, state, *, kind: str, visit: str | None = 
                                 day=day, force=force):
             return DeliveryResult(mid, False, before.recipients, before.sent_at)
         try:
-            refused = send_message(msg, config, environ)
+            refused = send_message(msg, config, environ, outbox)
         except VisitplanError:
             state.abandon_send(mid)
             raise
