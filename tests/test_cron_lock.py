@@ -105,7 +105,7 @@ def _hold(path: Path, *, inherit_to_sleeper: bool = False) -> subprocess.Popen:
         code += (
             "    fds = [int(fd) for fd in os.listdir('/proc/self/fd')]\n"
             "    lock = [fd for fd in fds if os.path.realpath(f'/proc/self/fd/{fd}')"
-            f".endswith('.lock')][0]\n"
+            ".endswith('.lock')][0]\n"
             "    sleeper = subprocess.Popen(['sleep', '60'], pass_fds=[lock])\n"
             "    print(sleeper.pid, flush=True)\n")
     else:
