@@ -539,6 +539,35 @@ def test_send_message_reports_a_timeout(site):
                                  "seconds; nothing was sent, try again later")
 
 
+def test_one_connection_serves_a_pass_and_is_opened_again_when_dropped(site):
+    """An Outbox sends several messages over one connection; when the server went away
+    between two messages (restarted), the next message opens a new connection."""
+    from visitplan.api import Session
+
+    def message(n):
+        msg = EmailMessage(policy=policy.SMTP)
+        for name, value in GOOD:
+            msg[name] = value if name != "Message-ID" else f"<m{n}@brightway.example>"
+        msg.set_content(f"message {n}\n")
+        return msg
+
+    box = Mailbox()
+    port = free_port()
+    site.configure(port)
+    session = Session.open(str(site.config))
+    with mail.Outbox(session.config, environ={}) as outbox:
+        with Server(port=port, mailbox=box):
+            mail.send_message(message(1), session.config, outbox=outbox)
+            first = outbox.client
+            mail.send_message(message(2), session.config, outbox=outbox)
+            assert outbox.client is first               # the same connection
+        with Server(port=port, mailbox=box):
+            mail.send_message(message(3), session.config, outbox=outbox)
+            assert outbox.client is not first
+    assert box.ids() == ["<m1@brightway.example>", "<m2@brightway.example>",
+                         "<m3@brightway.example>"]
+
+
 # ---------------------------------------------------------------- helpers
 
 
