@@ -249,3 +249,22 @@ def test_run_says_why_it_skipped_and_reports_an_output_folder_that_is_a_file(run
     assert as_json["skipped"][0]["visit"] == HANBIT
     assert set(as_json["errors"][0]) == {"visit", "file", "line", "column", "field",
                                          "message", "severity"}
+
+
+def test_two_visits_with_one_id_are_both_refused_naming_each_other(site, smtp):
+    """Two `hanbit.yaml` without `id:` in different folders get the same id: neither is
+    mailed (they would share one follow-up record and one output folder)."""
+    text = (site.visits / "hanbit.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: hanbit-2026-12\n", "")
+    (site.visits / "hanbit.yaml").write_text(text, encoding="utf-8")
+    (site.visits / "other").mkdir()
+    shutil.copytree(site.visits / "photos", site.visits / "other" / "photos")
+    (site.visits / "other" / "hanbit.yaml").write_text(text, encoding="utf-8")
+    report = site.send(HANBIT_SEND_ON)
+    assert report.failed and report.followups_sent == []
+    files = {e["file"]: e for e in report.errors}
+    one, two = str(site.visits / "hanbit.yaml"), str(site.visits / "other" / "hanbit.yaml")
+    assert set(files) == {one, two}
+    assert two in files[one]["message"] and one in files[two]["message"]
+    assert files[one]["field"] == "id"
+    assert followups(smtp) == []

@@ -70,7 +70,31 @@ def scan(session, paths: list[Path]) -> Scan:
         except Exception as exc:      # a bug met in one file: the others still load
             err = internal_error(exc, f"reading {path}", file=path)
             result.errors.append((path, [Problem(str(path), 0, 0, "", err["message"])]))
+    _refuse_shared_ids(result)
     return result
+
+
+def _refuse_shared_ids(result: Scan) -> None:
+    """Two visit files with one id (two `hanbit.yaml` in different folders, without `id:`)
+    would share an output folder and a follow-up: both are problems, each naming the
+    other file, and neither is built or mailed."""
+    paths: dict[str, list] = {}
+    for path, visit in result.visits:
+        paths.setdefault(visit.id, []).append(path)
+    shared = {vid for vid, found in paths.items() if len(found) > 1}
+    if not shared:
+        return
+    kept = []
+    for path, visit in result.visits:
+        if visit.id not in shared:
+            kept.append((path, visit))
+            continue
+        others = ", ".join(str(p) for p in paths[visit.id] if p != path)
+        line, col = visit.where("id")
+        result.errors.append((path, [Problem(
+            str(path), line, col, "id", f"the visit id '{visit.id}' is also the id of "
+            f"{others}; give each visit an id of its own (`id:`)")]))
+    result.visits = kept
 
 
 def due_items(session, visits, day: dt.date, state) -> list[DueItem]:
