@@ -114,7 +114,7 @@ def build(session, visits, day: dt.date, state, report, dry_run: bool = False,
     args = [(config_file, str(p), str(session.config.output_dir(v.id)), day.isoformat(),
              ticks) for p, v, ticks, _ in todo]
     done = 0
-    for (path, visit, _, digest), (ok, value) in zip(todo, _render_all(args, jobs)):
+    for (path, visit, _, digest), (ok, value) in zip(todo, _render_all(args, jobs), strict=True):
         done += 1
         if ok:
             state.record_build(visit.id, digest, session.config.output_dir(visit.id))

@@ -185,7 +185,7 @@ def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
             return report
         with State(state_path) as state:
             found = scan(session, paths)
-            for path, problems in found.errors:
+            for _, problems in found.errors:
                 report.errors.extend(from_problem(p) for p in problems)
             if build:
                 building.build(session, found.visits, day, state, report, dry_run, jobs,
