@@ -122,7 +122,7 @@ def _acquire(path: Path, wait: float, max_run: float) -> int | None:
                     f"the run lock {path} has been held by process {found.pid} since "
                     f"{found.since}, longer than a run may last ({max_run / 3600:g} hours); "
                     f"nothing was done. If that process hangs, end it (kill {found.pid}); "
-                    "the next run then takes over")
+                    "the next run then takes over") from None
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.1)
