@@ -97,6 +97,9 @@ def test_digests_are_not_sent_for_a_day_already_past(site, smtp):
     assert report.reminders_sent == [] and smtp.messages == []
     assert report.stale[0]["kind"] == "digests" and "that day is past" in \
         report.stale[0]["reason"]
+    assert report.reasons() == [f"digests: digests of {BEFORE} not sent: that day is past "
+                                f"(today is {BEFORE + dt.timedelta(days=1)}); digests are "
+                                "for the day they are sent, and --force sends them anyway"]
     forced = site.send(BEFORE, today=BEFORE + dt.timedelta(days=1), force=True)
     assert forced.reminders_sent and len(smtp.messages) == len(forced.reminders_sent)
 

@@ -104,5 +104,5 @@ class RunReport:
 
     def reasons(self) -> list[str]:
         """One line for each thing skipped or stale, saying why."""
-        return [f"{s['visit'] or s.get('department')}: {s['reason']}"
+        return [f"{s.get('visit') or s.get('kind')}: {s['reason']}"
                 for s in self.skipped + self.stale]
