@@ -1,7 +1,8 @@
 """due, done and run: reminders by department and follow-ups, each sent once.
 
-Real components: an SMTP server on 127.0.0.1 (aiosmtpd), a real SQLite state file, the
-real renderers, and real processes for the overlap and SIGKILL cases.
+Real components: an SMTP server on 127.0.0.1 (aiosmtpd), a real SQLite state file, and
+real processes for the overlap and SIGKILL cases. Only the tests about building render
+documents; the send-once tests run the sending half of `run` alone (build=False).
 """
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cron_helpers import spawn_send
 from mail_helpers import Server, free_port
 
+from visitplan.api import Session
 from visitplan.cli import main
+from visitplan.cron import run as cron
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HANBIT_ARRIVAL = dt.date(2026, 12, 8)
@@ -135,24 +137,51 @@ def test_a_broken_visit_is_reported_without_stopping_the_others(runner, site):
 # ------------------------------------------------------------------ run
 
 
-def test_two_runs_in_a_row_send_once_and_build_once(runner, site, smtp):
+def test_run_builds_once_mails_only_with_send_and_sends_once(runner, site, smtp):
+    """The whole command, rendering included: without --send nothing is mailed; with it
+    each digest goes out once; nothing is built or sent twice."""
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
-    first = run_cli(runner, site, day)
-    assert first.exit_code == 0, first.stderr
-    report = json.loads(first.stdout)
-    assert report["built"] == ["hanbit-2026-12"]
-    sent = {r["department"] for r in report["reminders_sent"]}
-    assert {"sales", "admin"} <= sent
-    assert len(smtp.messages) == len(report["reminders_sent"])
+    quiet = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(), "--json")
+    assert quiet.exit_code == 0, quiet.stderr
+    report = json.loads(quiet.stdout)
+    assert report["built"] == ["hanbit-2026-12"] and report["reminders_sent"] == []
+    assert smtp.messages == []
     out = site["root"] / "out" / "hanbit-2026-12"
     assert {p.name for p in out.iterdir()} >= {"itinerary.pdf", "checklist.pdf",
                                                "itinerary.ics", "sign.pdf", "welcome.html"}
+    first = run_cli(runner, site, day)
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["built"] == [] and report["unchanged"] == ["hanbit-2026-12"]
+    assert {"sales", "admin"} <= {r["department"] for r in report["reminders_sent"]}
+    assert len(smtp.messages) == len(report["reminders_sent"])
     second = run_cli(runner, site, day)
     assert second.exit_code == 0
     again = json.loads(second.stdout)
     assert again["built"] == [] and again["unchanged"] == ["hanbit-2026-12"]
     assert again["reminders_sent"] == [] and again["followups_sent"] == []
     assert len(smtp.messages) == len(report["reminders_sent"])
+    quiet = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat())
+    assert quiet.exit_code == 0                 # nothing to do: nothing said
+    assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def _send(site, day, **options):
+    """The sending half of `run` alone: no document is rendered."""
+    return cron.run(Session.open(str(site["config"])), [site["visits"]], day, send=True,
+                    build=False, today=day, **options)
+
+
+def test_the_sending_half_sends_each_digest_once_to_every_address(site, smtp):
+    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    first = _send(site, day)
+    assert not first.failed, first.errors
+    assert first.built == [] and not (site["root"] / "out" / "hanbit-2026-12").exists()
+    assert {"sales", "admin"} <= {r["department"] for r in first.reminders_sent}
+    assert len(smtp.messages) == len(first.reminders_sent)
+    again = _send(site, day)
+    assert again.reminders_sent == [] and again.followups_sent == []
+    assert len(smtp.messages) == len(first.reminders_sent)
     # a digest goes to every address of its department, with a Message-ID of its own
     reception = [m for m in smtp.messages if "frontdesk@" in m["To"]]
     for m in reception:
@@ -160,22 +189,13 @@ def test_two_runs_in_a_row_send_once_and_build_once(runner, site, smtp):
     assert len(set(smtp.ids())) == len(smtp.ids())
 
 
-def test_quiet_when_there_is_nothing_to_do(runner, site):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
-    assert cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat()).exit_code == 0
-    again = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat())
-    assert again.exit_code == 0
-    assert again.stdout == "" and again.stderr == ""
-
-
-def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(runner, site,
-                                                                                 smtp):
+def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(site, smtp):
     start = HANBIT_ARRIVAL - dt.timedelta(days=7)
     for n in range(0, 11):            # day -7 .. day +3 (the follow-up is on 12-11)
         day = start + dt.timedelta(days=n)
         for _ in range(2):            # every day's run is repeated: the repeat sends nothing
-            result = run_cli(runner, site, day)
-            assert result.exit_code == 0, (day, result.stderr)
+            report = _send(site, day)
+            assert not report.failed, (day, report.errors)
     ids = smtp.ids()
     assert len(ids) == len(set(ids)), "no message was sent twice"
     followups = [m for m in smtp.messages if "minjun.kim@hanbit.example" in m["To"]]
@@ -190,14 +210,6 @@ def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(r
     assert "sales@brightway.example" in days_by_dept
 
 
-def test_a_day_without_send_mails_nothing(runner, site, smtp):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
-    result = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(), "--json")
-    assert result.exit_code == 0
-    assert json.loads(result.stdout)["reminders_sent"] == []
-    assert smtp.messages == []
-
-
 def test_dry_run_changes_nothing(runner, site, smtp):
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
     result = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(),
@@ -207,36 +219,28 @@ def test_dry_run_changes_nothing(runner, site, smtp):
     assert "would remind sales" in result.stdout
     assert smtp.messages == []
     assert not (site["root"] / "out").exists()
+    as_json = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(),
+                  "--send", "--dry-run", "--json")
+    assert json.loads(as_json.stdout)["dry_run"] is True
+    assert smtp.messages == []
 
 
-def test_a_server_down_fails_the_run_and_the_next_run_delivers(runner, site, smtp):
+def test_a_server_down_fails_the_run_and_the_next_run_delivers(site, smtp):
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
     site["point_smtp_at"](free_port())          # nothing listens there
-    down = run_cli(runner, site, day)
-    assert down.exit_code == 1
-    assert json.loads(down.stdout)["errors"]
+    down = _send(site, day)
+    assert down.failed
     assert smtp.messages == []
     site["point_smtp_at"](smtp.port)
-    up = run_cli(runner, site, day)
-    assert up.exit_code == 0, up.stderr
-    assert len(smtp.messages) == len(json.loads(up.stdout)["reminders_sent"]) > 0
-
-
-def _spawn_run(site, day):
-    import visitplan
-
-    # the process imports visitplan from where these tests did (installed or source tree)
-    env = {**os.environ, "PYTHONPATH": str(Path(visitplan.__file__).resolve().parent.parent)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "visitplan", "--config", str(site["config"]), "run",
-         str(site["visits"]), "--date", day.isoformat(), "--send", "--jobs", "1", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=site["root"])
+    up = _send(site, day)
+    assert not up.failed, up.errors
+    assert len(smtp.messages) == len(up.reminders_sent) > 0
 
 
 def test_two_concurrent_runs_send_once(site, smtp):
     smtp.delay = 0.3
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
-    procs = [_spawn_run(site, day) for _ in range(2)]
+    procs = [spawn_send(Sited(site), day) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     ids = smtp.ids()
@@ -248,7 +252,7 @@ def test_a_run_killed_mid_way_loses_nothing(site, smtp):
     arrives, and any duplicate carries the same Message-ID."""
     day = HANBIT_ARRIVAL - dt.timedelta(days=3)
     smtp.delay = 1.0
-    proc = _spawn_run(site, day)
+    proc = spawn_send(Sited(site), day)
     deadline = time.monotonic() + 120
     while not smtp.messages and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -256,7 +260,7 @@ def test_a_run_killed_mid_way_loses_nothing(site, smtp):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     smtp.delay = 0.0
-    finish = _spawn_run(site, day)
+    finish = spawn_send(Sited(site), day)
     out, err = finish.communicate(timeout=120)
     assert finish.returncode == 0, err
     ids = smtp.ids()
@@ -265,6 +269,13 @@ def test_a_run_killed_mid_way_loses_nothing(site, smtp):
         assert department in subjects
     for message_id in set(ids):
         assert ids.count(message_id) <= 2
+
+
+class Sited:
+    """The dict site of this module as the Site that cron_helpers.spawn_send expects."""
+
+    def __init__(self, site):
+        self.config, self.visits, self.root = site["config"], site["visits"], site["root"]
 
 
 def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(runner, site):

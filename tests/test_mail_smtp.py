@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from cron_helpers import pin_today
 from mail_helpers import PASSWORD, USER, Mailbox, Server, TestCA, free_port
 from visitplan.mail import smtp as mail
 from visitplan.errors import InputError, SendError
@@ -27,6 +28,14 @@ from visitplan.cron.state import State
 REPO = Path(__file__).resolve().parent.parent
 SENDER = "Brightway Visits <visits@brightway.example>"
 HANBIT_ID = mail.message_id("followup", "hanbit-2026-12", domain="brightway.example")
+
+
+@pytest.fixture(autouse=True)
+def after_the_visit(monkeypatch):
+    """Today is the Hanbit visit's follow-up day: the follow-up may be sent."""
+    import datetime as dt
+
+    pin_today(monkeypatch, dt.date(2026, 12, 11))
 
 
 @pytest.fixture
@@ -117,9 +126,11 @@ def test_the_message_arrives_with_every_part_attachment_and_header(run, site):
     for part in inline + attached:
         with Image.open(io.BytesIO(part.get_content())) as image:
             assert image.format == "JPEG" and image.size == (1600, 1067)
-    # the copy written beside the other documents is the message that was sent
-    copy = (site.out / "followup.eml").read_bytes()
+    # the copy kept under sent/ (and as followup.eml) is the message that was sent
+    kept = site.out / "sent" / f"followup-{_shown_time(site.record().sent_at)[:10]}.eml"
+    copy = kept.read_bytes()
     assert copy.replace(b"\r\n", b"\n") == envelope["data"].replace(b"\r\n", b"\n")
+    assert (site.out / "followup.eml").read_bytes() == copy
     record = site.record()
     assert record.status == "sent" and record.kind == "followup"
     assert record.visit == "hanbit-2026-12"
@@ -128,7 +139,7 @@ def test_the_message_arrives_with_every_part_attachment_and_header(run, site):
     assert result.stdout == (
         f"sent the follow-up of hanbit-2026-12 to minjun.kim@hanbit.example, "
         f"seoyeon.lee@hanbit.example, gm@brightway.example on {when} as {HANBIT_ID}; a copy "
-        f"is in {site.out / 'followup.eml'}\n")
+        f"is in {kept}\n")
 
 
 def test_a_second_send_delivers_nothing_and_says_when_it_was_sent(run, site):
@@ -526,6 +537,35 @@ def test_send_message_reports_a_timeout(site):
             mail.send_message(msg, session.config, environ={})
     assert str(caught.value) == (f"the SMTP server 127.0.0.1:{port} did not answer within 1 "
                                  "seconds; nothing was sent, try again later")
+
+
+def test_one_connection_serves_a_pass_and_is_opened_again_when_dropped(site):
+    """An Outbox sends several messages over one connection; when the server went away
+    between two messages (restarted), the next message opens a new connection."""
+    from visitplan.api import Session
+
+    def message(n):
+        msg = EmailMessage(policy=policy.SMTP)
+        for name, value in GOOD:
+            msg[name] = value if name != "Message-ID" else f"<m{n}@brightway.example>"
+        msg.set_content(f"message {n}\n")
+        return msg
+
+    box = Mailbox()
+    port = free_port()
+    site.configure(port)
+    session = Session.open(str(site.config))
+    with mail.Outbox(session.config, environ={}) as outbox:
+        with Server(port=port, mailbox=box):
+            mail.send_message(message(1), session.config, outbox=outbox)
+            first = outbox.client
+            mail.send_message(message(2), session.config, outbox=outbox)
+            assert outbox.client is first               # the same connection
+        with Server(port=port, mailbox=box):
+            mail.send_message(message(3), session.config, outbox=outbox)
+            assert outbox.client is not first
+    assert box.ids() == ["<m1@brightway.example>", "<m2@brightway.example>",
+                         "<m3@brightway.example>"]
 
 
 # ---------------------------------------------------------------- helpers

@@ -82,3 +82,24 @@ def test_the_lock_is_exclusive_and_freed_when_its_holder_is_killed(tmp_path):
     with exclusive(path, wait=5) as got:
         assert got is True
     assert time.monotonic() - started < 5
+
+
+def test_a_schema_1_store_gains_the_settings_table_and_keeps_its_mail(tmp_path):
+    """Stores written before the Message-ID domain was kept: migrated, nothing lost."""
+    from visitplan.cron.state import _statements
+
+    path = tmp_path / "s.sqlite3"
+    db = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("INSERT INTO mail (message_id, kind, recipients, status, started_at) VALUES "
+               "('<old@x>', 'followup', '[]', 'sent', '2026-01-01T00:00:00+00:00')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with State(path) as state:
+        assert state.schema_version == len(MIGRATIONS) == 2
+        assert state.mail("<old@x>").status == "sent"
+        assert state.setting("message_id_domain") is None
+        assert state.fix_setting("message_id_domain", "a.example") == "a.example"
+        assert state.fix_setting("message_id_domain", "b.example") == "a.example"

@@ -251,14 +251,24 @@ class FollowupResult:
 
 def followup(session: Session, ref, *, output: Path | None = None, send: bool = False,
              force: bool = False) -> FollowupResult:
-    """Write the follow-up email, or send it once (again only with force)."""
+    """Write the follow-up email, or send it once (again only with force). Before the
+    departure day it is not sent without force: it thanks the guests for a visit."""
     if force and not send:
         raise InputError("--force only applies together with --send")
     visit = session.load_visit(session.resolve(ref))
     folder = output or session.config.output_dir(visit.id)
-    if not send:
-        return FollowupResult(visit, folder, path=followups.write_followup(session, visit,
-                                                                           folder))
+    if not send:      # the draft carries the Message-ID the store fixed, when there is one
+        if session.config.state_path.exists():
+            with State(session.config.state_path) as state:
+                path = followups.write_followup(session, visit, folder, state=state)
+        else:
+            path = followups.write_followup(session, visit, folder)
+        return FollowupResult(visit, folder, path=path)
+    first = followups.sendable_from(visit)
+    if session.today() < first and not force:
+        raise InputError(f"{visit.path}: the follow-up thanks the guests for their visit, "
+                         f"which ends on {first.isoformat()}; it may be sent from "
+                         f"{first.isoformat()} on (--force sends it now)")
     with State(session.config.state_path) as state:
         result = followups.send_followup(session, visit, state, force=force,
                                          output_dir=folder)
@@ -332,10 +342,12 @@ def task_ids(session: Session, ref) -> list[str]:
 
 
 def run(session: Session, paths: list[Path], day: dt.date | None = None, *,
-        send: bool = False, dry_run: bool = False, jobs: int | None = None, progress=None):
-    """The cron entry point: rebuild what changed, remind departments, send follow-ups."""
+        send: bool = False, dry_run: bool = False, force: bool = False,
+        jobs: int | None = None, progress=None):
+    """The cron entry point: rebuild what changed, remind departments, send follow-ups.
+    `force` also sends stale follow-ups and a past day's digest."""
     return cron.run(session, folders(session, paths), session.today(day), send=send,
-                    dry_run=dry_run, jobs=jobs, progress=progress)
+                    dry_run=dry_run, force=force, jobs=jobs, progress=progress)
 
 
 # ---------------------------------------------------------------- around the visit (team)

@@ -8,7 +8,7 @@ import click
 
 from visitplan import api
 from visitplan.cli.common import (command_options, date_option, echo_json, echo_problems,
-                                  json_option, lang_option, problem_json, quiet, session,
+                                  json_option, lang_option, quiet, session,
                                   strict_option, verbose)
 
 
@@ -83,20 +83,24 @@ def done_command(ctx, visit, tasks, undo, config_file):
 @click.option("--send", is_flag=True, help="Mail the department digests and due follow-ups.")
 @click.option("--dry-run", is_flag=True, help="Show what would be built and sent; change "
               "nothing.")
+@click.option("--force", is_flag=True, help="Also send follow-ups due more than 7 days ago "
+              "and the digest of a day already past.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Render this many visits at once "
               "(default: the number of cores).")
 @strict_option
 @json_option
 @command_options
 @click.pass_context
-def run_command(ctx, folders, date, send, dry_run, jobs, strict, as_json, config_file):
+def run_command(ctx, folders, date, send, dry_run, force, jobs, strict, as_json, config_file):
     """The cron entry point: rebuild what changed, remind departments, send follow-ups.
 
     Reads the visits in the folders (default: the configured `visits:` folder). Each
     visit's documents are rebuilt only when its inputs changed. With --send, each
-    department gets at most one digest a day and each follow-up goes out once. A visit
-    with problems is skipped with every problem printed, the others are done, and the run
-    exits 1. A run that finds another one active exits 0 after saying so. Quiet when
+    department gets at most one digest a working day and each follow-up goes out once; a
+    follow-up due more than 7 days ago is reported as stale instead (--force sends it). A
+    visit with problems is skipped with every problem printed, the others are done, and
+    the run exits 1. A run that finds another one active exits 0 after saying so; one
+    that finds the lock held longer than a run may last (2 hours) exits 1. Quiet when
     there is nothing to do.
 
     \b
@@ -106,8 +110,8 @@ def run_command(ctx, folders, date, send, dry_run, jobs, strict, as_json, config
     s = session(ctx, config_file)
     bar = _ProgressBar() if sys.stderr.isatty() and not as_json and not quiet(ctx) else None
     try:
-        report = api.run(s, list(folders), date, send=send, dry_run=dry_run, jobs=jobs,
-                         progress=bar)
+        report = api.run(s, list(folders), date, send=send, dry_run=dry_run, force=force,
+                         jobs=jobs, progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -115,14 +119,10 @@ def run_command(ctx, folders, date, send, dry_run, jobs, strict, as_json, config
         click.echo("visitplan: another run is active on the same state store; nothing done",
                    err=True)
         return
-    problems = list(getattr(report, "problems", []))
-    echo_problems(problems)
-    for error in report.errors:
-        click.echo(f"visitplan: {error['message']}", err=True)
+    for line in report.error_lines():
+        click.echo(line, err=True)
     if as_json:
-        data = report.as_json()
-        data.setdefault("problems", [problem_json(p) for p in problems])
-        echo_json(data)
+        echo_json(report.as_json())
     elif dry_run:
         for visit_id in report.built:
             click.echo(f"would build {visit_id}")
@@ -131,11 +131,15 @@ def run_command(ctx, folders, date, send, dry_run, jobs, strict, as_json, config
         for f in report.followups_sent:
             click.echo(f"would send the follow-up of {f['visit']} to "
                        f"{', '.join(f['recipients'])}")
+        for reason in report.reasons():
+            click.echo(reason)
     elif not report.idle or verbose(ctx):
         click.echo(report.summary())
+        for reason in report.reasons():
+            click.echo(reason)
     if report.failed:
         ctx.exit(1)
-    if strict and problems:
+    if strict and report.warned:
         ctx.exit(2)
 
 

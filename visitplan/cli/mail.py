@@ -8,7 +8,7 @@ import click
 
 from visitplan import api
 from visitplan.cli.common import command_options, quiet, session
-from visitplan.errors import SendError
+from visitplan.errors import SendError, VisitplanError
 
 
 @click.command("followup")
@@ -19,7 +19,8 @@ from visitplan.errors import SendError
 @click.option("--send", is_flag=True,
               help="Deliver it through the configured SMTP server, once.")
 @click.option("--force", is_flag=True,
-              help="With --send: send again although it was sent before (same Message-ID).")
+              help="With --send: send before the departure day, or again although it was "
+                   "sent before (same Message-ID).")
 @command_options
 @click.pass_context
 def followup_command(ctx, visit, output, send, force, config_file):
@@ -63,6 +64,8 @@ def _report(ctx, visit, result, folder) -> None:
                         f"the server refused some recipients ({refused}); fix them, then "
                         "send again with --send --force")
     if quiet(ctx):
+        if result.copy_error:
+            raise VisitplanError(result.copy_error)
         return
     when = _local(result.sent_at, visit.tz)
     if not result.sent:
@@ -75,8 +78,11 @@ def _report(ctx, visit, result, folder) -> None:
                    f"{_local(result.previous_attempt, visit.tz)}) did not finish; sending "
                    "it again under the same Message-ID")
     again = " again" if result.forced else ""
+    copy = f"; a copy is in {result.copy}" if result.copy else ""
     click.echo(f"sent the follow-up of {visit.id}{again} to {', '.join(result.recipients)} "
-               f"on {when} as {result.message_id}; a copy is in {folder / 'followup.eml'}")
+               f"on {when} as {result.message_id}{copy}")
+    if result.copy_error:
+        raise VisitplanError(result.copy_error)
 
 
 def _local(stamp: str | None, tz) -> str:

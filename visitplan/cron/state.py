@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from visitplan.cron.lock import exclusive  # noqa: F401  (the run lock, kept importable here)
 from visitplan.errors import StateError
 
 MIGRATIONS = [
@@ -49,6 +50,14 @@ MIGRATIONS = [
         input_hash TEXT NOT NULL,
         output TEXT NOT NULL,
         built_at TEXT NOT NULL
+    );
+    """,
+    # 2: settings fixed at first use (the domain of the Message-IDs)
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_at TEXT NOT NULL
     );
     """,
 ]
@@ -95,17 +104,50 @@ class State:
 
     @contextlib.contextmanager
     def transaction(self):
+        """A write transaction; every SQLite failure in it (a read-only file, a full disk,
+        a file of another owner) becomes a StateError naming the store."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StateError(f"the state store {self.path} is busy or broken: {exc}") from None
+            raise self._error(exc) from None
         try:
             yield self.db
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._error(exc) from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._error(exc) from None
+
+    def _rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def _error(self, exc: sqlite3.Error) -> StateError:
+        text = str(exc)
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return StateError(f"cannot write the state store {self.path} ({text}): the file "
+                              "or its folder is read-only or belongs to another user; make "
+                              "both writable by the user visitplan runs as")
+        if "locked" in text or "busy" in text:
+            return StateError(f"the state store {self.path} is busy ({text}); another "
+                              "program holds it, try again later")
+        return StateError(f"cannot use the state store {self.path}: {text}")
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read, with SQLite failures as StateError."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -123,16 +165,33 @@ class State:
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self._query("PRAGMA user_version")[0][0]
+
+    # ------------------------------------------------------------ settings
+
+    def setting(self, key: str) -> str | None:
+        """A setting kept in the store, or None when it was never fixed."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def fix_setting(self, key: str, value: str) -> str:
+        """The setting's value: the one fixed earlier if there is one, else `value`, which
+        is kept from now on (the first writer wins, also between concurrent processes)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO settings (key, value, set_at) VALUES (?, ?, ?)",
+                       (key, value, _now()))
+            return db.execute("SELECT value FROM settings WHERE key = ?",
+                              (key,)).fetchone()[0]
 
     # ------------------------------------------------------------ mail
 
     def mail(self, message_id: str) -> MailRecord | None:
-        row = self.db.execute("SELECT message_id, kind, visit, department, day, recipients, "
-                              "status, started_at, sent_at, attempts FROM mail "
-                              "WHERE message_id = ?", (message_id,)).fetchone()
-        if row is None:
+        rows = self._query("SELECT message_id, kind, visit, department, day, recipients, "
+                           "status, started_at, sent_at, attempts FROM mail "
+                           "WHERE message_id = ?", (message_id,))
+        if not rows:
             return None
+        row = rows[0]
         return MailRecord(*row[:5], json.loads(row[5]), *row[6:])
 
     def begin_send(self, message_id: str, kind: str, recipients: list[str], *,
@@ -173,7 +232,7 @@ class State:
 
     def unfinished(self) -> list[MailRecord]:
         """Messages marked as being sent by a run that did not finish."""
-        ids = [r[0] for r in self.db.execute(
+        ids = [r[0] for r in self._query(
             "SELECT message_id FROM mail WHERE status = 'sending' ORDER BY started_at")]
         return [self.mail(i) for i in ids]
 
@@ -190,15 +249,14 @@ class State:
 
     def ticks(self, visit: str) -> dict[str, tuple[str, str]]:
         """task id -> (who, when) for a visit."""
-        return {task: (who, at) for task, who, at in self.db.execute(
+        return {task: (who, at) for task, who, at in self._query(
             "SELECT task, who, at FROM ticks WHERE visit = ?", (visit,))}
 
     # ------------------------------------------------------------ builds
 
     def build_hash(self, visit: str) -> str | None:
-        row = self.db.execute("SELECT input_hash FROM builds WHERE visit = ?",
-                              (visit,)).fetchone()
-        return row[0] if row else None
+        rows = self._query("SELECT input_hash FROM builds WHERE visit = ?", (visit,))
+        return rows[0][0] if rows else None
 
     def record_build(self, visit: str, input_hash: str, output: Path) -> None:
         with self.transaction() as db:
@@ -206,38 +264,6 @@ class State:
                        "(?, ?, ?, ?) ON CONFLICT(visit) DO UPDATE SET input_hash = "
                        "excluded.input_hash, output = excluded.output, built_at = "
                        "excluded.built_at", (visit, input_hash, str(output), _now()))
-
-
-@contextlib.contextmanager
-def exclusive(state_path: Path, wait: float = 0.0):
-    """Hold the lock that lets one process send mail at a time; yields False (without
-    blocking longer than `wait` seconds) when another process holds it. The lock is an
-    flock on `<state>.lock`, so a killed process never leaves it behind."""
-    import fcntl
-    import time
-
-    lock_path = Path(str(state_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 def _statements(script: str) -> list[str]:

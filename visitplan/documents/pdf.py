@@ -1,5 +1,9 @@
 """HTML → PDF: the one path every printed document takes (WeasyPrint, imported lazily).
 
+Rendering happens in forked processes (a Worker started early, and children of it); each
+dies with the process that forked it and holds none of its locks (`visitplan.lifeline`),
+so a killed command leaves no renderer behind.
+
 Three things make it safe and exact:
 
 * a URL fetcher that serves only the templates' own asset folders (`css/`, `assets/`, in the
@@ -22,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from visitplan import lifeline
 from visitplan.errors import RenderError
 from visitplan.rules.names import script_of
 
@@ -262,8 +267,10 @@ def _outcome(html: str, options: dict) -> Outcome:
 def _fork_one(html: str, options: dict):
     """Render `html` in a forked child; returns a function that waits for its outcome."""
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
+        lifeline.die_with_parent(parent)
         os.close(read)
         _child(write, lambda: [_outcome(html, options)])
     os.close(write)
@@ -313,8 +320,10 @@ class Worker:
     def start(cls) -> "Worker":
         job_read, job_write = os.pipe()
         result_read, result_write = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
+            lifeline.die_with_parent(parent, watchdog=False)    # it forks: one thread only
             os.close(job_write)
             os.close(result_read)
             _child(result_write, lambda: _serve(job_read))

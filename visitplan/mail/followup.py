@@ -20,51 +20,46 @@ Message-ID (at worst one duplicate the guests' mail programs recognise, never a 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
-from visitplan.errors import InputError, ValidationFailed
-from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
-from visitplan.text.i18n import babel_locale
+import jinja2
+
+from visitplan.documents.output import atomic_write
+from visitplan.documents.render import environment
+from visitplan.errors import InputError, RenderError, ValidationFailed, VisitplanError
+from visitplan.mail import smtp as mail
+from visitplan.mail.photos import PHOTO_LONG_SIDE, Photo, photo, unique_filenames
+from visitplan.mail.sent import keep_sent
+from visitplan.mail.smtp import _CONTROL, MAX_MESSAGE_BYTES, DeliveryResult
+from visitplan.rules.names import address
+from visitplan.text.dates import format_date as document_date
+from visitplan.text.i18n import babel_locale, t
 
 FILENAME = "followup.eml"
-PHOTO_LONG_SIDE = 1600
-JPEG_QUALITY = 85
+SENT_NAME = "followup"      # sent copies: <output>/<visit id>/sent/followup-<date>.eml
 
 
-@dataclass
-class Photo:
-    label: str        # the path as given in the visit, relative to its folder
-    filename: str     # the attachment's name
-    data: bytes
-    subtype: str      # jpeg | png
-    width: int
-    height: int
-    cid: str          # Content-ID, with its angle brackets
-
-
-def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessage:
-    """The follow-up email of a visit, ready to write or send.
+def build_followup(session, visit, now: dt.datetime | None = None,
+                   domain: str | None = None) -> EmailMessage:
+    """The follow-up email of a visit, ready to write or send. `domain` is the domain of its
+    Message-ID (see `mail.ids`; default: the configured one, else the one that would be
+    fixed at first use).
 
     Raises InputError (exit 2) when the visit has no `minutes:` or nobody to send to, and
     ValidationFailed for a photo that cannot be read or a message too big to send."""
-    from email.utils import format_datetime
-
-    from visitplan.mail import smtp as mail
-    from visitplan.text.i18n import t
-
     if visit.minutes is None:
         raise InputError(f"{visit.label}: minutes: the visit has no `minutes:` section; the "
                          "follow-up is built from it, so add `minutes:` with at least "
                          "`summary:` (and decisions, next_steps, photos as you have them)")
     lang = visit.language
     sender = mail.sender(session.config) or _contact_sender(visit)
-    msg_id = mail.message_id("followup", visit.id, domain=sender.domain)
-    photos = [_photo(visit, i, path, msg_id) for i, path in enumerate(visit.minutes.photos)]
-    _unique_filenames(photos)
+    msg_id = mail.message_id("followup", visit.id, domain=domain or mail.id_domain(
+        session.config, fallback=sender.domain))
+    photos = [photo(visit, i, path, msg_id) for i, path in enumerate(visit.minutes.photos)]
+    unique_filenames(photos)
 
     msg = mail.new_message()
     company = _company(visit, lang)
@@ -75,8 +70,7 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
     if contact.email:
         msg["Reply-To"] = mail.address(_person_name(contact, lang), contact.email,
                                        _at(visit, "host.contact"))
-    to = _recipients(visit)
-    msg["To"] = to
+    msg["To"] = _recipients(visit)
     if visit.followup.cc:
         msg["Cc"] = [mail.address("", a, _at(visit, f"followup.cc[{i}]"))
                      for i, a in enumerate(visit.followup.cc)]
@@ -104,31 +98,49 @@ def build_followup(session, visit, now: dt.datetime | None = None) -> EmailMessa
     return msg
 
 
-def write_followup(session, visit, output_dir: Path, now: dt.datetime | None = None) -> Path:
-    """Write the follow-up as `followup.eml` in output_dir (all or nothing)."""
-    from visitplan.documents.output import atomic_write
-
-    msg = build_followup(session, visit, now)
+def write_followup(session, visit, output_dir: Path, now: dt.datetime | None = None,
+                   state=None) -> Path:
+    """Write the follow-up as `followup.eml` in output_dir (all or nothing). The copies of
+    sent messages, under `sent/`, are never touched. With a state store, the draft carries
+    the Message-ID it will be sent with."""
+    msg = build_followup(session, visit, now, domain=id_domain(session, visit, state, False))
     path = Path(output_dir) / FILENAME
     atomic_write({path: msg.as_bytes()})
     return path
 
 
+def id_domain(session, visit, state=None, fix: bool = True) -> str:
+    """The domain of the follow-up's Message-ID (see `mail.ids`): without smtp.from and a
+    configured host contact, the visit's contact's domain is the one fixed at first use."""
+    sender = mail.sender(session.config) or _contact_sender(visit)
+    return mail.id_domain(session.config, state, fix, fallback=sender.domain)
+
+
+def sendable_from(visit) -> dt.date:
+    """The first day the follow-up may be sent: the departure day (it thanks the guests
+    for a visit that is over)."""
+    return visit.departure.at.astimezone(visit.tz).date()
+
+
 def send_followup(session, visit, state, force: bool = False, now: dt.datetime | None = None,
-                  environ=None, output_dir: Path | None = None) -> DeliveryResult:
+                  environ=None, output_dir: Path | None = None,
+                  outbox: mail.Outbox | None = None) -> DeliveryResult:
     """Send the follow-up once (again only with force, under the same Message-ID).
 
     A "sending" mark left by a run that died is resolved by sending again with the same
     Message-ID. When output_dir is given and the message was sent now, the copy that was
-    sent is written there as followup.eml."""
-    from visitplan.mail import smtp as mail
-    from visitplan.documents.output import atomic_write
-
-    msg = build_followup(session, visit, now)
+    sent is kept as sent/followup-<date>.eml there (never overwritten) and as followup.eml.
+    The caller decides whether the day allows sending (see `sendable_from`)."""
+    msg = build_followup(session, visit, now, domain=id_domain(session, visit, state))
     result = mail.deliver(msg, session.config, state, kind="followup", visit=visit.id,
-                          force=force, environ=environ)
+                          force=force, environ=environ, outbox=outbox)
     if result.sent and output_dir is not None:
-        atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
+        sent_on = (now or dt.datetime.now(visit.tz)).astimezone(visit.tz).date()
+        try:
+            result.copy = keep_sent(msg, Path(output_dir), SENT_NAME, sent_on)
+            atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
+        except (VisitplanError, OSError) as exc:
+            result.copy_error = str(exc)
     return result
 
 
@@ -143,8 +155,6 @@ def _at(visit, dotted: str) -> str:
 
 def _plain(value: str, where: str, header: str) -> str:
     """Refuse a value with a line break (or another control character) for a header."""
-    from visitplan.mail.smtp import _CONTROL
-
     if _CONTROL.search(value):
         raise InputError(f"{where}: {value!r} contains a line break, which may not reach the "
                          f"{header} header")
@@ -156,8 +166,6 @@ def _set(msg, name, value, where):
 
 
 def _contact_sender(visit):
-    from visitplan.mail import smtp as mail
-
     contact = visit.host.contact
     if not contact.email:
         raise InputError(f"{visit.label}: no sender for the follow-up: set smtp.from in the "
@@ -169,8 +177,6 @@ def _contact_sender(visit):
 def _recipients(visit):
     """The To addresses, with the guest's name as display name where the address is a
     guest's."""
-    from visitplan.mail import smtp as mail
-
     if not visit.followup.to:
         raise InputError(f"{visit.label}: followup.to: nobody to send the follow-up to; give "
                          "the guests an `email:` or list addresses under `followup: to:`")
@@ -192,8 +198,6 @@ def _recipients(visit):
 def _context(session, visit, photos, company) -> dict:
     from babel.dates import format_date, format_interval
 
-    from visitplan.text.dates import format_date as document_date
-    from visitplan.text.i18n import t
 
     lang, m = visit.language, visit.minutes
     steps = []
@@ -235,23 +239,15 @@ def _context(session, visit, photos, company) -> dict:
 
 
 def _render(session, context) -> tuple[str, str]:
-    import jinja2
-
-    from visitplan.errors import RenderError
-    from visitplan.text.i18n import t
-    from visitplan.documents.render import environment
-
     lang = context["lang"]
 
     def translate(key, **values):
         return t(key, lang, **values)
 
-    user_dir = session.config.templates
+    plain, html_env = _environments(session.config.templates, lang)
     try:
-        text = environment(user_dir, "text", lang).get_template("mail/followup.txt.j2").render(
-            t=translate, **context)
-        html = environment(user_dir, "html", lang).get_template("mail/followup.html.j2").render(
-            t=translate, **context)
+        text = plain.get_template("mail/followup.txt.j2").render(t=translate, **context)
+        html = html_env.get_template("mail/followup.html.j2").render(t=translate, **context)
     except jinja2.TemplateError as exc:
         name = getattr(exc, "name", None) or getattr(exc, "filename", None) or "mail template"
         line = getattr(exc, "lineno", None)
@@ -259,11 +255,15 @@ def _render(session, context) -> tuple[str, str]:
     return text, html
 
 
+def _environments(user_dir: Path | None, lang: str):
+    """The text and HTML environments of a templates folder and language (shared by the
+    render layer, so a cron pass compiles each template once)."""
+    return environment(user_dir, "text", lang), environment(user_dir, "html", lang)
+
+
 def _greeted(visit) -> list[str]:
     """How each guest the mail is addressed to is greeted (the senior guests first); all
     guests when none of them is among the recipients."""
-    from visitplan.rules.names import address
-
     to = {a.lower() for a in visit.followup.to}
     guests = [g for g in visit.guests if g.email and g.email.lower() in to] or visit.guests
     guests = sorted(guests, key=lambda g: not g.senior)
@@ -272,8 +272,6 @@ def _greeted(visit) -> list[str]:
 
 
 def _join(names: list[str], lang: str) -> str:
-    from visitplan.text.i18n import t
-
     if len(names) == 1:
         return names[0]
     return (t("mail.names_sep", lang).join(names[:-1]) + t("mail.names_last", lang)
@@ -305,59 +303,6 @@ def _owner(owner: str, visit, lang) -> str:
         if person and owner in (person.name, person.name_latin):
             return _person_name(person, lang)
     return owner
-
-
-# ---------------------------------------------------------------- photos
-
-
-def _photo(visit, index: int, path: Path, msg_id: str) -> Photo:
-    """A photo shrunk for mail: long side at most PHOTO_LONG_SIDE, turned as its EXIF
-    orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    from visitplan.mail.smtp import content_id
-
-    label = path.relative_to(visit.folder.resolve()).as_posix() \
-        if path.is_relative_to(visit.folder.resolve()) else path.name
-    dotted = f"minutes.photos[{index}]"
-    try:
-        with Image.open(path) as original:
-            image = ImageOps.exif_transpose(original)
-            alpha = image.mode in ("RGBA", "LA", "PA") or (
-                image.mode == "P" and "transparency" in image.info)
-            image = image.convert("RGBA" if alpha else "RGB")
-            image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE), Image.Resampling.LANCZOS)
-            # a fresh image from the pixels alone: nothing of the file's metadata survives
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-    except UnidentifiedImageError:
-        raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo: it "
-                                              "is not a JPEG, PNG, GIF or WebP image",
-                                              "error")]) from None
-    except (Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo "
-                                              f"({exc})", "error")]) from None
-    buffer = io.BytesIO()
-    if alpha:
-        clean.save(buffer, "PNG", optimize=True)
-        subtype, suffix = "png", ".png"
-    else:
-        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        subtype, suffix = "jpeg", ".jpg"
-    return Photo(label=label, filename=path.stem + suffix, data=buffer.getvalue(),
-                 subtype=subtype, width=clean.width, height=clean.height,
-                 cid=content_id(msg_id, f"{index}:{label}"))
-
-
-def _unique_filenames(photos: list[Photo]) -> None:
-    seen: set[str] = set()
-    for p in photos:
-        name, n = p.filename, 1
-        stem, _, suffix = p.filename.rpartition(".")
-        while name.lower() in seen:
-            n += 1
-            name = f"{stem}-{n}.{suffix}"
-        seen.add(name.lower())
-        p.filename = name
 
 
 def _check_size(visit, msg, photos: list[Photo]) -> None:

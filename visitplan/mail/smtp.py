@@ -21,28 +21,27 @@ is a leftover, never another run still talking to the server.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
+import fcntl
 import re
 from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.headerregistry import Address, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import parseaddr
 from pathlib import Path
 
-from visitplan.errors import InputError, SendError, VisitplanError
+from visitplan.errors import InputError, StateError, VisitplanError
+from visitplan.mail.ids import content_id, id_domain, message_id  # noqa: F401  (the API)
+from visitplan.mail.transport import Outbox, ServerUnavailable, send_message  # noqa: F401
+from visitplan.visit.fields import check_email
 
 # Many servers refuse messages over 10 MB (counted after base64), so stay below that.
 MAX_MESSAGE_BYTES = 10_000_000
 
-DEFAULT_PASSWORD_ENV = "VISITPLAN_SMTP_PASSWORD"
-DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
-DEFAULT_TIMEOUT = 30
-
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
 
-_KIND = re.compile(r"[a-z][a-z0-9-]{0,30}")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>")
 # CR, LF and every other character Python or a mail server could take as a line break,
 # and the control characters other than tab: none may reach a header
@@ -54,9 +53,6 @@ def _smtp_policy():
     """policy.SMTP, except that a plain-ASCII Subject too long for one line is folded between
     words: the standard library moves such a value whole to the next line, and many
     readers (Python's own parser among them) then see it with a leading space."""
-    from email.headerregistry import UnstructuredHeader
-    from email.policy import EmailPolicy
-
     class Policy(EmailPolicy):
         def fold(self, name, value):
             return self._between_words(name, value) or super().fold(name, value)
@@ -95,6 +91,8 @@ class DeliveryResult:
     resumed: bool = False         # an earlier attempt had not finished; sent again
     previous_attempt: str | None = None   # when that unfinished attempt started
     refused: dict[str, str] = field(default_factory=dict)   # recipient -> server's words
+    copy: Path | None = None      # where the copy of the message as sent was kept
+    copy_error: str | None = None # why that copy could not be kept (the message was sent)
 
 
 POLICY = _smtp_policy()
@@ -106,30 +104,8 @@ def new_message() -> EmailMessage:
     return EmailMessage(policy=POLICY)
 
 
-def message_id(kind: str, *parts: str, domain: str) -> str:
-    """A Message-ID derived from what the message is, e.g. ("followup", visit id) or
-    ("digest", department, day): the same message always gets the same Message-ID, so a
-    resend after a crash is recognisably the same message."""
-    if not _KIND.fullmatch(kind):
-        raise ValueError(f"message kind {kind!r}: lower-case letters, digits and '-' only")
-    if not _DOMAIN.fullmatch(domain or ""):
-        raise InputError(f"{domain!r} is not a mail domain to put in a Message-ID; check the "
-                         "sender address in smtp.from")
-    digest = hashlib.sha256("\x1f".join((kind, *parts)).encode("utf-8")).hexdigest()
-    return f"<{kind}.{digest[:32]}@{domain}>"
-
-
-def content_id(message_id_: str, name: str) -> str:
-    """A stable Content-ID for a part of a message (an inline photo)."""
-    domain = message_id_.strip("<>").rpartition("@")[2]
-    digest = hashlib.sha256(f"{message_id_}\x1f{name}".encode("utf-8")).hexdigest()
-    return f"<part.{digest[:24]}@{domain}>"
-
-
 def sender(config):
     """The configured sender (smtp.from) as an Address, or None when none is configured."""
-    from email.utils import parseaddr
-
     text = (config.smtp or {}).get("from")
     if not text:
         return None
@@ -140,10 +116,6 @@ def sender(config):
 def address(display_name: str | None, addr_spec: str, what: str):
     """An Address for a header, refusing line breaks and invalid addresses (InputError
     naming `what`, the field the value came from)."""
-    from email.headerregistry import Address
-
-    from visitplan.visit.fields import check_email
-
     for value in (display_name or "", addr_spec or ""):
         if _CONTROL.search(value):
             raise InputError(f"{what}: {value!r} contains a line break or control character, "
@@ -192,12 +164,8 @@ def check_message(msg: EmailMessage) -> list[str]:
 
 
 def _addresses(name: str, value) -> list[str]:
-    from email import policy
-
-    from visitplan.visit.fields import check_email
-
     header = value if hasattr(value, "addresses") else \
-        policy.default.header_factory(name, str(value))
+        email_policy.default.header_factory(name, str(value))
     if header.defects:
         raise InputError(f"{name} header: {str(value)!r} is not a valid list of addresses "
                          f"({header.defects[0]}); nothing was sent")
@@ -210,130 +178,16 @@ def _addresses(name: str, value) -> list[str]:
     return specs
 
 
-# ---------------------------------------------------------------- SMTP
-
-
-def send_message(msg: EmailMessage, config, environ=None) -> dict[str, str]:
-    """Hand a message to the configured SMTP server (smtp.host, port, security none |
-    starttls | ssl, username, the password from the environment variable smtp.password_env,
-    timeout).
-
-    Raises SendError, with the server's own words, when the server cannot be reached,
-    refuses the login, the sender, every recipient or the message. Returns the recipients
-    the server refused while accepting the others (recipient -> the server's words); empty
-    when all were accepted. TLS certificates are checked against the system's trusted CAs;
-    a private CA is trusted by pointing SSL_CERT_FILE at its certificate."""
-    import smtplib
-    import socket
-    import ssl
-
-    environ = os.environ if environ is None else environ
-    smtp = config.smtp or {}
-    security = smtp.get("security") or "none"
-    host = smtp.get("host") or "localhost"
-    port = smtp.get("port") or DEFAULT_PORTS[security]
-    timeout = smtp.get("timeout") or DEFAULT_TIMEOUT
-    username = smtp.get("username")
-    password_env = smtp.get("password_env") or DEFAULT_PASSWORD_ENV
-    password = environ.get(password_env) if username else None
-    if username and not password:
-        raise InputError(f"smtp.username is {username!r} but the environment variable "
-                         f"{password_env} (smtp.password_env) holding the password is not set")
-    where = f"{host}:{port}"
-
-    client = None
-    try:
-        if security == "ssl":
-            client = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                      context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(host, port, timeout=timeout)
-        client.ehlo_or_helo_if_needed()
-        if security == "starttls":
-            client.starttls(context=ssl.create_default_context())
-            client.ehlo()
-        if username:
-            client.login(username, password)
-        refused = client.send_message(msg)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise SendError(f"the SMTP server {where} refused the login of {username!r}: "
-                        f"{_words(exc)}; check smtp.username and the password in "
-                        f"${password_env}") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        each = "; ".join(f"{rcpt}: {_words(code, text)}"
-                         for rcpt, (code, text) in exc.recipients.items())
-        raise SendError(f"the SMTP server {where} refused every recipient ({each}); "
-                        "nothing was sent") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise SendError(f"the SMTP server {where} refused the sender {exc.sender}: "
-                        f"{_words(exc)}; nothing was sent") from None
-    except smtplib.SMTPResponseException as exc:
-        raise SendError(f"the SMTP server {where} refused the message: {_words(exc)}; "
-                        "nothing was sent") from None
-    except smtplib.SMTPNotSupportedError as exc:
-        raise SendError(f"the SMTP server {where} cannot do what smtp.security or "
-                        f"smtp.username asks: {exc}") from None
-    except smtplib.SMTPServerDisconnected as exc:
-        if isinstance(exc.__context__, TimeoutError):     # smtplib's word for a timeout
-            raise SendError(f"the SMTP server {where} did not answer within {timeout} "
-                            "seconds; nothing was sent, try again later") from None
-        reason = str(exc) or "no reason given"
-        raise SendError(f"the SMTP server {where} closed the connection ({reason}); nothing "
-                        "was recorded as sent, try again later") from None
-    except ssl.SSLCertVerificationError as exc:
-        raise SendError(f"the TLS certificate of the SMTP server {where} cannot be trusted "
-                        f"({exc.verify_message}); if your own CA signed it, set SSL_CERT_FILE "
-                        "to that CA's certificate file") from None
-    except ssl.SSLError as exc:
-        raise SendError(f"TLS with the SMTP server {where} failed ({exc.reason or exc}); "
-                        "check smtp.security and smtp.port") from None
-    except (socket.timeout, TimeoutError):
-        raise SendError(f"the SMTP server {where} did not answer within {timeout} seconds; "
-                        "nothing was sent, try again later") from None
-    except OSError as exc:
-        raise SendError(f"cannot reach the SMTP server {where} ({exc.strerror or exc}); "
-                        "nothing was sent, try again later") from None
-    except smtplib.SMTPException as exc:
-        raise SendError(f"the SMTP server {where} failed: {exc}; nothing was sent") from None
-    finally:
-        if client is not None:
-            _close(client)
-    return {rcpt: _words(code, text) for rcpt, (code, text) in refused.items()}
-
-
-def _words(exc_or_code, text=None) -> str:
-    """'550 5.1.1 No such user' from an SMTP exception or a (code, bytes) pair."""
-    if text is None:
-        code, text = exc_or_code.smtp_code, exc_or_code.smtp_error
-    else:
-        code = exc_or_code
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    return " ".join(f"{code} {text}".split())
-
-
-def _close(client) -> None:
-    """Say goodbye; the message was already accepted or refused, so a failing QUIT is no
-    reason to report a failure."""
-    import smtplib
-
-    try:
-        client.quit()
-    except (smtplib.SMTPException, OSError):
-        pass
-    finally:
-        client.close()
-
-
 # ---------------------------------------------------------------- exactly once
 
 
 def deliver(msg: EmailMessage, config, state, *, kind: str, visit: str | None = None,
             department: str | None = None, day: str | None = None, force: bool = False,
-            environ=None) -> DeliveryResult:
+            environ=None, outbox: Outbox | None = None) -> DeliveryResult:
     """Send a message at most once under normal operation and never lose it (see the module
     docstring). Headers are checked before anything is recorded or sent. A message already
-    sent is not sent again unless `force` (which sends it with the same Message-ID)."""
+    sent is not sent again unless `force` (which sends it with the same Message-ID).
+    `outbox`: a connection kept open for the messages of a pass (see Outbox)."""
     recipients = check_message(msg)
     mid = str(msg["Message-ID"])
     with _send_lock(state):
@@ -342,7 +196,7 @@ def deliver(msg: EmailMessage, config, state, *, kind: str, visit: str | None = 
                                 day=day, force=force):
             return DeliveryResult(mid, False, before.recipients, before.sent_at)
         try:
-            refused = send_message(msg, config, environ)
+            refused = send_message(msg, config, environ, outbox)
         except VisitplanError:
             state.abandon_send(mid)
             raise
@@ -363,10 +217,13 @@ def _send_lock(state):
     if path is None:
         yield
         return
-    import fcntl
-
     lock = Path(f"{path}.send-lock")
-    with open(lock, "a") as fh:
+    try:
+        fh = open(lock, "a")
+    except OSError as exc:
+        raise StateError(f"cannot open the send lock {lock}: {exc.strerror or exc}; the "
+                         "folder of the state store must be writable") from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
