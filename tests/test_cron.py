@@ -128,7 +128,7 @@ def test_done_refuses_an_unknown_task_with_a_suggestion(runner, site):
 def test_a_broken_visit_is_reported_without_stopping_the_others(runner, site):
     (site["visits"] / "broken.yaml").write_text("title: x\ntimezone: Asia/Shanghai\n"
                                                 "guests: []\n", encoding="utf-8")
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     result = cli(runner, site, "due", str(site["visits"]), "--date", day.isoformat(), "--json")
     assert result.exit_code == 2
     assert "broken.yaml" in result.stderr
@@ -140,7 +140,7 @@ def test_a_broken_visit_is_reported_without_stopping_the_others(runner, site):
 def test_run_builds_once_mails_only_with_send_and_sends_once(runner, site, smtp):
     """The whole command, rendering included: without --send nothing is mailed; with it
     each digest goes out once; nothing is built or sent twice."""
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     quiet = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(), "--json")
     assert quiet.exit_code == 0, quiet.stderr
     report = json.loads(quiet.stdout)
@@ -173,7 +173,7 @@ def _send(site, day, **options):
 
 
 def test_the_sending_half_sends_each_digest_once_to_every_address(site, smtp):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     first = _send(site, day)
     assert not first.failed, first.errors
     assert first.built == [] and not (site["root"] / "out" / "hanbit-2026-12").exists()
@@ -211,7 +211,7 @@ def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(s
 
 
 def test_dry_run_changes_nothing(runner, site, smtp):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     result = cli(runner, site, "run", str(site["visits"]), "--date", day.isoformat(),
                  "--send", "--dry-run")
     assert result.exit_code == 0, result.stderr
@@ -226,7 +226,7 @@ def test_dry_run_changes_nothing(runner, site, smtp):
 
 
 def test_a_server_down_fails_the_run_and_the_next_run_delivers(site, smtp):
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     site["point_smtp_at"](free_port())          # nothing listens there
     down = _send(site, day)
     assert down.failed
@@ -239,7 +239,7 @@ def test_a_server_down_fails_the_run_and_the_next_run_delivers(site, smtp):
 
 def test_two_concurrent_runs_send_once(site, smtp):
     smtp.delay = 0.3
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     procs = [spawn_send(Sited(site), day) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
@@ -250,7 +250,7 @@ def test_two_concurrent_runs_send_once(site, smtp):
 def test_a_run_killed_mid_way_loses_nothing(site, smtp):
     """SIGKILL while the server is slowly accepting mail, then a normal run: every digest
     arrives, and any duplicate carries the same Message-ID."""
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     smtp.delay = 1.0
     proc = spawn_send(Sited(site), day)
     deadline = time.monotonic() + 120
@@ -287,7 +287,7 @@ def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(run
     config = site["visits"] / "visitplan.yaml"
     config.write_text(site["config"].read_text() + "profiles: brand/profiles\n",
                       encoding="utf-8")
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     result = runner.invoke(main, ["--config", str(config), "due", str(site["visits"]),
                                   "--date", day.isoformat(), "--json"])
     assert result.exit_code == 0, result.stderr
@@ -305,7 +305,7 @@ def test_jobs_2_builds_what_jobs_1_builds(runner, site):
     from pypdf import PdfReader
 
     shutil.copy(EXAMPLES / "sakura-vip.yaml", site["visits"] / "sakura.yaml")
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out on working days
     outputs = {}
     for jobs in ("1", "2"):
         config = site["root"] / f"jobs{jobs}.yaml"

@@ -38,5 +38,5 @@ def test_a_write_that_fails_is_one_plain_line_naming_the_path(tmp_path):
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"visitplan: hanbit-2026-12: {site.out}")
-    assert lines[0].endswith(": cannot write the documents: File too large")
+    assert lines[0].endswith(": cannot write it (File too large); the previous files are kept")
     assert not [p for p in site.out.iterdir() if p.name.startswith(".")]

@@ -70,7 +70,7 @@ def _wait_for(check, timeout: float, what: str) -> None:
 def test_a_run_killed_while_rendering_does_not_block_the_next_one(site, smtp):
     """The issue's silent stop: SIGKILL of `run` while its workers render, then a run
     started at once delivers every digest due."""
-    day = HANBIT_ARRIVAL - dt.timedelta(days=3)
+    day = HANBIT_ARRIVAL - dt.timedelta(days=4)   # a Friday: digests go out
     first = spawn_run(site, day)
     _wait_for(lambda: site.out.is_dir() and any(site.out.glob(".hanbit-2026-12*")), 120,
               "the first run to start rendering")

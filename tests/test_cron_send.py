@@ -22,7 +22,7 @@ from visitplan.cron.report import line_of
 from visitplan.cron.state import State
 from visitplan.mail.ids import SETTING
 
-BEFORE = HANBIT_ARRIVAL - dt.timedelta(days=3)
+BEFORE = HANBIT_ARRIVAL - dt.timedelta(days=4)     # a Friday: a working day
 
 
 @pytest.fixture
