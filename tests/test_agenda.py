@@ -34,7 +34,7 @@ def test_the_leader_the_room_and_the_car_clash_between_two_visits(run, tmp_path)
                     "one group later"]
     # the day by day listing has both visits, in time order
     lines = result.stdout.splitlines()
-    assert lines[0] == "2026-12-08 Tuesday"
+    assert lines[0] == "2026-12-08 Tue"
     assert lines[1] == "  10:30 Arrival: OZ369 @ Bao'an T3 [a]"
     assert lines[2] == "  11:00 Arrival: OZ369 @ Bao'an T3 [b]"
     assert "5 clash(es) between visits; see the warnings above." == lines[-1]

@@ -12,7 +12,7 @@ import pytest
 from visitplan import api
 from visitplan.cli import COMMANDS, main
 
-PACKAGE = Path(api.__file__).parent
+PACKAGE = Path(api.__file__).parent.parent
 
 
 @pytest.fixture
