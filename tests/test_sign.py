@@ -124,7 +124,7 @@ def test_size_follows_the_measured_width_not_the_letter_count(run, tmp_path):
               {"name": "Maximilian-Alexander von Hohenberg-Schwarzenbach", "country": "DE",
                "company": "Müller Leuchten GmbH"}]
     visit = write_visit(tmp_path, guests, language="en")
-    result = run("sign", visit, "-o", tmp_path / "out")
+    result = run("sign", visit, "-o", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 0
     pdf = tmp_path / "out" / "sign.pdf"
     assert len(pages_of(pdf)) == 3           # nothing spilled onto a page of its own
@@ -325,9 +325,9 @@ def test_configuration_chooses_size_and_grouping_and_flags_override(run, hanbit,
 
 
 def test_run_rebuilds_the_sign_the_configuration_chose(hanbit, tmp_path):
-    """`run` builds each visit with visitplan.cron.run.build_visit: its sign follows the
+    """`run` builds each visit with visitplan.cron.build.build_visit: its sign follows the
     visit and the configuration, never the A4 default over a chosen A3 group sign."""
-    from visitplan.cron.run import build_visit
+    from visitplan.cron.build import build_visit
 
     config = tmp_path / "visitplan.yaml"
     config.write_text("sign: {size: a3, group: true}\n", encoding="utf-8")

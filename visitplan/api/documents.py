@@ -63,26 +63,24 @@ def export_templates(folder: Path, force: bool = False) -> list[Path]:
 
 
 def sign(session: Session, ref, *, output: Path | None = None, size: str | None = None,
-         group: bool | None = None, templates: Path | None = None) -> Written:
+         group: bool | None = None, templates: Path | None = None,
+         lang: str | None = None) -> Written:
     """Print the pickup sign and make the welcome screen. Size and grouping: the options
-    given, else the visit's `sign:`, else the configuration's."""
+    given, else the visit's `sign:`, else the configuration's. Names too small to read from
+    15 metres come back as warnings in the staff language (`lang` overrides)."""
     worker = pdf.start_worker()     # WeasyPrint loads on the other core meanwhile
     try:
         if templates is not None:
             session.config.templates = Path(templates).resolve()
         visit = session.load_visit(session.resolve(ref))
-        chosen = {**session.config.sign, **(getattr(visit, "sign", None) or {})}
-        notes: list = []
+        notes: list[Problem] = []
         written = signs.sign(session, visit, output or session.config.output_dir(visit.id),
-                             size or chosen["size"],
-                             chosen["group"] if group is None else group,
-                             notes=notes, worker=worker)
+                             size, group, notes=notes, worker=worker,
+                             lang=session.staff_lang(visit, lang))
     finally:
         if worker is not None:
             worker.close()
-    problems = [n if isinstance(n, Problem) else
-                Problem(str(visit.path), 0, 0, "", str(n), "warning") for n in notes]
-    return Written(written, problems, visit)
+    return Written(written, notes, visit)
 
 
 @dataclass

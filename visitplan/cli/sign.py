@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from visitplan import api
-from visitplan.cli.common import (command_options, echo_problems, quiet, session,
-                                  strict_message, strict_option)
+from visitplan.cli.common import (command_options, echo_problems, lang_option, quiet,
+                                  session, strict_message, strict_option)
 from visitplan.errors import InputError
 
 
@@ -26,10 +26,11 @@ from visitplan.errors import InputError
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
               help="Your templates folder (overrides the configuration's `templates:`); "
                    "a logo.svg or logo.png in it goes on the sign and the screen.")
+@lang_option
 @strict_option
 @command_options
 @click.pass_context
-def sign_command(ctx, visit, output, size, group, templates, strict, config_file):
+def sign_command(ctx, visit, output, size, group, templates, lang, strict, config_file):
     """Print the pickup sign and make the front-desk welcome screen.
 
     VISIT is a visit file, or a visit id found in the configured `visits:` folder.
@@ -46,7 +47,7 @@ def sign_command(ctx, visit, output, size, group, templates, strict, config_file
       visitplan sign visits/hanbit.yaml --group -o /media/usb
     """
     result = api.sign(session(ctx, config_file), visit, output=output, size=size,
-                      group=group, templates=templates)
+                      group=group, templates=templates, lang=lang)
     echo_problems(result.problems)
     if strict and result.problems:
         raise InputError(strict_message(result.problems, written=True))
