@@ -67,6 +67,12 @@ class Session:
         zone = ZoneInfo(self.config.timezone) if self.config.timezone else None
         return dt.datetime.now(zone).date()
 
+    def now(self) -> dt.datetime:
+        """This moment where the office is (the `timezone` setting, else the system's), as
+        every date visitplan prints or mails is given."""
+        zone = ZoneInfo(self.config.timezone) if self.config.timezone else None
+        return dt.datetime.now(zone).astimezone(zone)
+
     def staff_lang(self, visit=None, lang: str | None = None) -> str:
         """The language problems and staff texts are written in: `lang`, else the visit's
         staff language, else the configuration's, else English."""

@@ -106,7 +106,7 @@ def digest_message(session, digest: Digest, day: dt.date, domain: str):
                        if digest.overdue else "")
     msg["From"] = config.smtp.get("from", "visitplan <visitplan@localhost>")
     msg["To"] = ", ".join(config.departments[digest.department])
-    msg["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    msg["Date"] = format_datetime(session.now())     # the office's time zone
     msg["Message-ID"] = mail.message_id("digest", digest.department, day.isoformat(),
                                         domain=domain)
     msg["Auto-Submitted"] = "auto-generated"        # RFC 3834: no vacation replies to it

@@ -10,8 +10,8 @@ structure is built here with the `email` package:
         text/plain
         multipart/related
           text/html            (shows each photo through cid:)
-          image/* inline ...
-      image/* attachment ...   (the same photos, for every mail program)
+          image/* inline ...   (named, so mail programs also list them as attachments;
+                                the text part lists them by name)
 
 Sending goes through `visitplan.mail.deliver`, so it happens once; a run that died while
 sending leaves a "sending" mark, and the next run sends the message again with the same
@@ -88,8 +88,6 @@ def build_followup(session, visit, now: dt.datetime | None = None,
     for p in photos:
         html_part.add_related(p.data, maintype="image", subtype=p.subtype, cid=p.cid,
                               disposition="inline", filename=p.filename)
-    for p in photos:
-        msg.add_attachment(p.data, maintype="image", subtype=p.subtype, filename=p.filename)
     for part in msg.walk():
         if part is not msg:             # the email package repeats it in parts it creates
             del part["MIME-Version"]
@@ -315,7 +313,7 @@ def _check_size(visit, msg, photos: list[Photo]) -> None:
         if left <= MAX_MESSAGE_BYTES:
             break
         drop.append(p)
-        left -= 2 * _base64_size(len(p.data))   # each photo is inline and attached
+        left -= _base64_size(len(p.data))       # each photo once, inline
     if left > MAX_MESSAGE_BYTES:
         advice = "shorten the minutes and drop photos"
     else:
