@@ -20,13 +20,14 @@ from pathlib import Path
 
 from visitplan.cron import build as building
 from visitplan.cron import send as sending
-from visitplan.cron.due import (DueItem, by_department, digest_days, due_items, due_text,  # noqa: F401
-                                tick)  # DueItem, due_items, due_text, tick: part of run's face
+from visitplan.cron.due import (REMIND_DAYS_AFTER_DEPARTURE, DueItem, by_department,  # noqa: F401
+                                digest_days, due_items, due_text, tick)  # DueItem, due_items, due_text, tick: part of run's face
 from visitplan.cron.lock import exclusive
 from visitplan.cron.report import RunReport, from_problem, internal_error
 from visitplan.cron.state import State
 from visitplan.errors import Problem, ValidationFailed, VisitplanError
 from visitplan.session import visit_files
+from visitplan.text.i18n import t
 
 
 
@@ -131,6 +132,7 @@ def _digests(session, visits, day: dt.date, state, report) -> list[sending.Diges
                                                 visit=visit.id, file=path))
     items.sort(key=lambda i: (i.task.department, i.task.due, i.visit, i.task.id))
     digests = []
+    reminders = _minutes_wanted(visits, day)
     for department, group in by_department(items).items():
         group = [i for i in group if not i.done]
         if not group:
@@ -139,4 +141,33 @@ def _digests(session, visits, day: dt.date, state, report) -> list[sending.Diges
         digests.append(sending.Digest(
             department, lang, due_text(group, day, lang, session.config), len(group),
             sum(1 for i in group if i.overdue), sorted({i.visit for i in group})))
+    if reminders:
+        _remind_minutes(session, digests, reminders, day)
     return digests
+
+
+def _minutes_wanted(visits, day: dt.date) -> list:
+    """Visits whose guests have left (within the follow-up's 14 days) and whose minutes are
+    still missing: the follow-up waits for them."""
+    return [(path, visit) for path, visit in visits if visit.minutes is None
+            and visit.departure.at.date() <= day
+            <= visit.departure.at.date() + dt.timedelta(days=REMIND_DAYS_AFTER_DEPARTURE)]
+
+
+def _remind_minutes(session, digests: list, wanted: list, day: dt.date) -> None:
+    """The sales digest reminds the visit's owner to write the minutes (a digest of its own
+    when sales has no task that day)."""
+    sales = next((d for d in digests if d.department == "sales"), None)
+    lang = sales.lang if sales else (session.config.staff_language
+                                     or wanted[0][1].staff_language)
+    lines = "\n".join(t("cron.minutes_missing", lang, title=visit.title, id=visit.id,
+                         file=str(path)) for path, visit in wanted)
+    if sales is None:
+        digests.append(sending.Digest("sales", lang, t("cron.heading", lang,
+                                                       day=day.isoformat())
+                                      + "\n\n" + lines + "\n", len(wanted), 0,
+                                      sorted(v.id for _, v in wanted)))
+        return
+    sales.body = sales.body.rstrip("\n") + "\n\n" + lines + "\n"
+    sales.count += len(wanted)
+    sales.visits = sorted(set(sales.visits) | {v.id for _, v in wanted})
