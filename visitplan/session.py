@@ -14,7 +14,8 @@ from visitplan.rules.engine import load_registry, plan
 from visitplan.rules.holidays_check import WorkCalendar
 from visitplan.text.i18n import staff_languages
 from visitplan.visit.config import Config, load_config
-from visitplan.visit.model import load_visit
+from visitplan.visit.loader import decode_text
+from visitplan.visit.model import load_visit, parse_visit
 
 
 @dataclass
@@ -41,6 +42,12 @@ class Session:
     def load_visit(self, path: Path | str):
         return load_visit(Path(path), self.config, set(self.registry),
                           latin_name=derived_name_latin)
+
+    def load_visit_bytes(self, data: bytes, label: str = "<stdin>"):
+        """A visit given as bytes (`check -` reads it from standard input); paths in it are
+        relative to the working folder."""
+        return parse_visit(decode_text(data, label), Path.cwd() / "stdin.yaml", label,
+                           self.config, set(self.registry), latin_name=derived_name_latin)
 
     def plan(self, visit):
         """The visit's plan, computed once per visit per session."""

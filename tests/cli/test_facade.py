@@ -180,3 +180,14 @@ def test_guest_languages_names_countries(run, tmp_path):
     result = run("--config", tmp_path / "visitplan.yaml", "profiles")
     assert result.exit_code == 2
     assert "guest_languages.XX: 'XX' is not an ISO 3166 country code" in result.stderr
+
+
+def test_check_reads_a_visit_from_standard_input(run, examples_dir):
+    text = (examples_dir / "sakura-vip.yaml").read_bytes()
+    good = run("check", "-", "--date", "2027-01-01", "--lang", "en", input=text)
+    assert good.exit_code == 0 and good.stdout.startswith("-: ok")
+    bad = run("check", "-", input=b"title: x\n")
+    assert bad.exit_code == 2 and bad.stderr.startswith("<stdin>:1:1: timezone: is required")
+    big = run("check", "-", input=b"#" * (2 * 1024 * 1024))
+    assert big.exit_code == 2
+    assert big.stderr == "<stdin>: is over 1 MiB; a visit or configuration file may be at most 1 MiB\n"

@@ -18,8 +18,9 @@ from visitplan.api.documents import (FollowupResult, Written, export_templates, 
                                      prepare, printables, sign)
 from visitplan.session import Session, folders, visit_files
 from visitplan.visit.config import DEPARTMENTS
+from visitplan.visit.loader import MAX_BYTES as MAX_VISIT_BYTES
 
-__all__ = ["Session", "folders", "visit_files", "DEPARTMENTS", "CheckResult", "advise", "check",
+__all__ = ["Session", "folders", "visit_files", "DEPARTMENTS", "MAX_VISIT_BYTES", "CheckResult", "advise", "check",
            "languages", "new_visit", "profiles", "schema_json", "ticks", "write_new",
            "write_schema", "AgendaResult", "DueResult", "RegisterResult", "StatusResult",
            "agenda", "calendar", "due", "register", "run", "status", "task_ids", "tick",

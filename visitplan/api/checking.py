@@ -32,10 +32,18 @@ class CheckResult:
 
 
 def check(session: Session, paths: list[Path], today: dt.date | None = None,
-          lang: str | None = None) -> list[CheckResult]:
+          lang: str | None = None, stdin: bytes | None = None) -> list[CheckResult]:
     """Validate each visit file; errors and warnings for all of them, in order. Two files
     that give one visit id are an error naming both."""
     results = []
+    if stdin is not None:        # `check -`: the visit comes from standard input
+        paths = [p for p in paths if str(p) != "-"]
+        try:
+            visit = session.load_visit_bytes(stdin)
+            results.append(CheckResult(Path("-"), list(visit.warnings)
+                                       + advise(session, visit, today, lang), visit))
+        except ValidationFailed as exc:
+            results.append(CheckResult(Path("-"), exc.problems))
     for path in _expand(session, paths, results):
         try:
             visit = session.load_visit(path)

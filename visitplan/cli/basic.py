@@ -53,6 +53,9 @@ def new_command(ctx, profiles, output, force, config_file):
 def check_command(ctx, visits, strict, date, lang, as_json, config_file):
     """Validate visit files (or folders of them).
 
+    `-` reads a visit from standard input (paths in it are relative to the working
+    folder).
+
     Prints every problem at once, one line each, as FILE:LINE:COL: field: message, to
     stderr; warnings are marked `warning:` and come in the staff language (--lang
     overrides). Exit 0 when valid, 2 otherwise (with --strict, warnings count too).
@@ -63,7 +66,10 @@ def check_command(ctx, visits, strict, date, lang, as_json, config_file):
       visitplan check visits/*.yaml --strict
     """
     s = session(ctx, config_file)
-    results = api.check(s, list(visits), date, lang)
+    stdin = None
+    if any(str(v) == "-" for v in visits):      # at most 1 MiB and one byte is read
+        stdin = click.get_binary_stream("stdin").read(api.MAX_VISIT_BYTES + 1)
+    results = api.check(s, list(visits), date, lang, stdin=stdin)
     failed = False
     for result in results:
         echo_problems(result.problems)

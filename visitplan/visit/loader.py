@@ -214,7 +214,14 @@ def read_bytes(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
 
 def read_text(path: Path, label: str) -> str:
     """Read a UTF-8 file no larger than 1 MiB, or fail with one clear problem."""
-    data = read_bytes(path, label)
+    return decode_text(read_bytes(path, label), label)
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """UTF-8 bytes (at most 1 MiB, a byte-order mark allowed) as text, or one problem."""
+    if len(data) > MAX_BYTES:      # read up to the limit and one byte: "over", not a size
+        raise ValidationFailed([Problem(label, 0, 0, "", "is over 1 MiB; a visit or "
+                                        "configuration file may be at most 1 MiB")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
