@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import difflib
 import email
 import io
-import os
 import random
 import re
 import shutil
@@ -26,6 +24,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from golden import check_golden
+
 from visitplan.mail import smtp as mail
 from visitplan.api import Session
 from visitplan.errors import InputError, ValidationFailed
@@ -34,7 +34,6 @@ from visitplan.mail.followup import build_followup, write_followup
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "followup"
 # read at import: the autouse fixture of conftest.py clears VISITPLAN_* for each test
-UPDATE = os.environ.get("VISITPLAN_UPDATE_GOLDEN") == "1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONFIG = 'smtp: {from: "Brightway Visits <visits@brightway.example>"}\noutput: out\n'
 
@@ -94,17 +93,7 @@ def test_golden_eml(folder, visit_id):
     path = write_followup(s, visit, folder / "out", now=now)
     data = path.read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"")      # CRLF throughout, as on the wire
-    got = normalise(data)
-    golden = GOLDEN / f"{visit_id}.eml"
-    if UPDATE:
-        golden.write_text(got, encoding="utf-8", newline="\n")
-    expected = golden.read_text(encoding="utf-8")
-    if got != expected:
-        diff = "\n".join(difflib.unified_diff(readable(expected.encode()).splitlines(),
-                                              readable(got.encode()).splitlines(),
-                                              "golden", "now", lineterm=""))
-        pytest.fail(f"{golden.name} differs (VISITPLAN_UPDATE_GOLDEN=1 rewrites it); "
-                    f"decoded:\n{diff}")
+    check_golden(f"followup/{visit_id}.eml", normalise(data))
 
 
 def normalise(data: bytes) -> str:
@@ -132,17 +121,6 @@ def normalise(data: bytes) -> str:
             out.append("")
             continue
         i += 1
-    return "\n".join(out)
-
-
-def readable(data: bytes) -> str:
-    """Headers and decoded text parts, for a diff a person can read."""
-    msg = parse(data)
-    out = [f"{k}: {v}" for k, v in msg.items()]
-    for part in msg.walk():
-        out.append(f"--- {part.get_content_type()} {part.get('Content-Disposition', '')}")
-        if part.get_content_maintype() == "text":
-            out.extend(part.get_content().replace("\r\n", "\n").splitlines())
     return "\n".join(out)
 
 

@@ -344,10 +344,6 @@ class Worker:
         self._done = True
         return _collect(self.pid, results, self._count)
 
-    def render(self, htmls: list[str], options: dict) -> list[Outcome]:
-        self.submit(htmls, options)
-        return self.collect()
-
     def close(self) -> None:
         """Let a worker that was given nothing go: it reads the end of its job pipe."""
         if self._done:
