@@ -58,6 +58,21 @@ def sendable(visit, now: dt.datetime) -> bool:
     return now < visit.arrival.at
 
 
+def moment(day: dt.date, today: dt.date, tz=None) -> dt.datetime:
+    """The moment a run (or command) acts at, for `sendable`: the clock when `day` and
+    `today` are the real day; for a day taken as today (`--date`, a pinned clock) its end,
+    so that a run acting for the arrival day never sends after the guests may have
+    arrived; and never earlier than the real clock on the real day."""
+    real = dt.datetime.now(tz).astimezone(tz) if tz else dt.datetime.now().astimezone()
+
+    def end(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time(23, 59, 59), real.tzinfo)
+
+    clock = real if today == real.date() else end(today)
+    acted = real if day == real.date() else end(day)
+    return max(clock, acted)
+
+
 def recipients(visit) -> list[str]:
     """The guests' addresses, the senior guest first."""
     guests = sorted(visit.guests, key=lambda g: (not g.senior, g.index))
