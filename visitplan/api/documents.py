@@ -34,8 +34,12 @@ def prepare(session: Session, ref, *, output: Path | None = None, fmt: str = "pd
             today: dt.date | None = None, lang: str | None = None,
             templates: Path | None = None, on_problems=None) -> Written:
     """Write the itinerary, the checklist and the calendar of a visit. `on_problems` is
-    called with the visit's warnings while the PDFs render, before anything is written."""
+    called with the visit's warnings while the PDFs render, before anything is written.
+    With `prepare: {printables: true}` in the configuration (and the pdf format), the
+    badges, table tents and seating plans (`printables`) are written after them."""
     worker = pdf.start_worker() if fmt == "pdf" else None   # WeasyPrint loads meanwhile
+    extra = fmt == "pdf" and session.config.prepare.get("printables", False)
+    kinds = list(printing.KINDS)
     try:
         visit = session.load_visit(session.resolve(ref))
         done = ticks(session, visit.id)
@@ -45,6 +49,10 @@ def prepare(session: Session, ref, *, output: Path | None = None, fmt: str = "pd
             if not problems:
                 problems.extend(list(visit.warnings)
                                 + advise(session, visit, today, lang, set(done)))
+                if extra and not printing.meals(visit):
+                    kinds.remove("seating")
+                    problems.append(visit.problem("schedule", t(
+                        "print.no_meal", session.staff_lang(visit, lang)), "warning"))
                 if on_problems is not None:
                     on_problems(problems)
 
@@ -57,6 +65,8 @@ def prepare(session: Session, ref, *, output: Path | None = None, fmt: str = "pd
     finally:
         if worker is not None:
             worker.close()
+    if extra:
+        written += printables(session, visit.path, kinds, output=output).written
     return Written(written, problems, visit)
 
 
