@@ -177,7 +177,7 @@ def prearrival(session: Session, ref, *, output: Path | None = None, send: bool 
     folder = output or session.config.output_dir(visit.id)
     due = prearrivals.due_on(visit, session.config.pre_arrival_days)
     today = session.today()
-    now = prearrivals.moment(today, today, ZoneInfo(session.config.timezone)
+    now = prearrivals.moment(today, today, visit.tz, ZoneInfo(session.config.timezone)
                              if session.config.timezone else None)
     if send and not prearrivals.sendable(visit, now):
         raise InputError(f"{visit.path}: the guests arrive at "
@@ -197,7 +197,7 @@ def prearrival(session: Session, ref, *, output: Path | None = None, send: bool 
             return PrearrivalResult(visit, folder, path=path, due=due)
         with State(session.config.state_path) as state:
             result = prearrivals.send_prearrival(session, visit, state, force=force,
-                                                 now=now, output_dir=folder, worker=worker)
+                                                 day=today, output_dir=folder, worker=worker)
     finally:
         if worker is not None:
             worker.close()

@@ -90,16 +90,13 @@ def send(session, visits, digests: list[Digest], day: dt.date, state, report, *,
     """Send the day's digests, the due pre-arrival emails and follow-ups (or, with dry_run,
     list what would be sent), filling in the report. `today` is the real day; digests for
     an earlier `day` are not sent without `force`. `now`: the moment acted at (default:
-    `prearrival.moment`), before which the guests must not have arrived."""
-    if now is None:
-        now = prearrival.moment(day, today or day, session.config.timezone and
-                                ZoneInfo(session.config.timezone))
+    `prearrival.moment` of each visit), before which the guests must not have arrived."""
     with mail.Outbox(session.config, environ) as outbox:
         server = _Server(outbox=outbox)
         _send_digests(session, digests, day, state, report, server, today, dry_run, force,
                       environ)
-        _send_prearrivals(session, visits, day, now, state, report, server, dry_run,
-                          environ)
+        _send_prearrivals(session, visits, day, today or day, now, state, report, server,
+                          dry_run, environ)
         _send_followups(session, visits, day, state, report, server, dry_run, force,
                         environ)
     for failure in (server.error(session.config), server.copies_error(session.config)):
@@ -254,9 +251,10 @@ MISSED = "prearrival-missed"       # notices: each reported by one run only
 NOBODY = "prearrival-nobody"
 
 
-def _send_prearrivals(session, visits, day, now, state, report, server, dry_run,
+def _send_prearrivals(session, visits, day, today, now, state, report, server, dry_run,
                       environ) -> None:
     days_before = session.config.pre_arrival_days
+    office = ZoneInfo(session.config.timezone) if session.config.timezone else None
     for path, visit in visits:
         due = prearrival.due_on(visit, days_before)
         if day < due:
@@ -269,7 +267,8 @@ def _send_prearrivals(session, visits, day, now, state, report, server, dry_run,
         if record is not None and record.status == "sent":
             continue
         arrival = visit.arrival.at.astimezone(visit.tz)
-        if not prearrival.sendable(visit, now):
+        if not prearrival.sendable(visit, now or prearrival.moment(day, today, visit.tz,
+                                                                   office)):
             _report_once(state, report, visit, path, day, dry_run, MISSED,
                          f"pre-arrival email not sent: the guests arrived at "
                          f"{arrival:%Y-%m-%d %H:%M} before a run could send it (it was due on "
@@ -291,7 +290,7 @@ def _send_prearrivals(session, visits, day, now, state, report, server, dry_run,
             report.prearrivals_sent.append({**entry, "message_id": prearrival.message_id(
                 session, visit, state)})
             continue
-        result = _attempt_prearrival(session, path, visit, state, report, server, now,
+        result = _attempt_prearrival(session, path, visit, state, report, server, day,
                                      environ)
         if result is None:
             continue
@@ -323,10 +322,10 @@ def _report_once(state, report, visit, path, day, dry_run, kind: str, reason: st
                                "reason": reason})
 
 
-def _attempt_prearrival(session, path, visit, state, report, server, now, environ):
+def _attempt_prearrival(session, path, visit, state, report, server, day, environ):
     """Send one pre-arrival email; None when it failed (the failure is in the report)."""
     try:
-        return prearrival.send_prearrival(session, visit, state, now=now, environ=environ,
+        return prearrival.send_prearrival(session, visit, state, day=day, environ=environ,
                                           output_dir=session.config.output_dir(visit.id),
                                           outbox=server.outbox)
     except mail.ServerUnavailable as exc:

@@ -58,19 +58,20 @@ def sendable(visit, now: dt.datetime) -> bool:
     return now < visit.arrival.at
 
 
-def moment(day: dt.date, today: dt.date, tz=None) -> dt.datetime:
-    """The moment a run (or command) acts at, for `sendable`: the clock when `day` and
-    `today` are the real day; for a day taken as today (`--date`, a pinned clock) its end,
-    so that a run acting for the arrival day never sends after the guests may have
-    arrived; and never earlier than the real clock on the real day."""
-    real = dt.datetime.now(tz).astimezone(tz) if tz else dt.datetime.now().astimezone()
+def moment(day: dt.date, today: dt.date, tz, office_tz=None) -> dt.datetime:
+    """The moment a run (or command) acts at, for `sendable`: the clock when `today` is
+    the real day where the office is (`office_tz`, default the system's); the end of
+    `today` where the visit is (`tz`) when the day is taken as today (a pinned clock), so
+    that a run acting for the arrival day never sends after the guests may have arrived;
+    and the end of `day` when a run acts for a day after today (`--date`)."""
+    real = dt.datetime.now(dt.timezone.utc)
+    local = real.astimezone(office_tz) if office_tz else real.astimezone()
 
     def end(d: dt.date) -> dt.datetime:
-        return dt.datetime.combine(d, dt.time(23, 59, 59), real.tzinfo)
+        return dt.datetime.combine(d, dt.time(23, 59, 59), tz)
 
-    clock = real if today == real.date() else end(today)
-    acted = real if day == real.date() else end(day)
-    return max(clock, acted)
+    clock = real if today == local.date() else end(today)
+    return max(clock, end(day)) if day > today else clock
 
 
 def recipients(visit) -> list[str]:
@@ -159,18 +160,19 @@ def write_prearrival(session, visit, output_dir: Path, state=None, worker=None) 
 
 
 def send_prearrival(session, visit, state, force: bool = False,
-                    now: dt.datetime | None = None, environ=None,
+                    day: dt.date | None = None, environ=None,
                     output_dir: Path | None = None, outbox=None,
                     worker=None) -> DeliveryResult:
     """Send the pre-arrival email once (again only with force, under the same Message-ID);
-    keep the copy sent as sent/prearrival-<date>.eml and prearrival.eml in output_dir. The
-    caller decides whether the moment allows it (see `sendable`)."""
-    msg = build_prearrival(session, visit, now, domain=id_domain(session, visit, state),
+    keep the copy sent as sent/prearrival-<day>.eml (`day`: the day acted for, default
+    today where the visit is) and prearrival.eml in output_dir. The caller decides whether
+    the moment allows it (see `sendable`)."""
+    msg = build_prearrival(session, visit, domain=id_domain(session, visit, state),
                            worker=worker)
     result = mail.deliver(msg, session.config, state, kind=KIND, visit=visit.id,
                           force=force, environ=environ, outbox=outbox)
     if result.sent and output_dir is not None:
-        sent_on = (now or dt.datetime.now(visit.tz)).astimezone(visit.tz).date()
+        sent_on = day or dt.datetime.now(visit.tz).date()
         try:
             result.copy = keep_sent(msg, Path(output_dir), SENT_NAME, sent_on)
             atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
