@@ -277,3 +277,18 @@ def test_a_run_writes_the_staff_calendars_and_the_next_keeps_their_uids(site, sm
     second = cron.run(site.session(), [site.visits], day, jobs=1, today=day)
     assert not second.failed and second.unchanged == [HANBIT]
     assert uids("sales.ics") == before          # same UIDs, nothing changed: same SEQUENCE
+
+
+def test_a_dry_run_lists_it_and_changes_nothing(runner, site, smtp, monkeypatch):
+    pin_today(monkeypatch, DUE)
+    args = ["--config", str(site.config), "run", str(site.visits), "--send", "--dry-run",
+            "--date"]
+    result = runner.invoke(main, [*args, DUE.isoformat()])
+    assert result.exit_code == 0, result.stderr
+    assert (f"would send the pre-arrival email of {HANBIT} to minjun.kim@hanbit.example, "
+            "seoyeon.lee@hanbit.example") in result.stdout.splitlines()
+    after = runner.invoke(main, [*args, (HANBIT_ARRIVAL + dt.timedelta(days=1)).isoformat()])
+    assert "pre-arrival email not sent: the guests arrived" in after.stdout
+    assert smtp.messages == []
+    with State(site.state) as state:      # a dry run records no notice: a real run says it
+        assert state.noticed(HANBIT, "prearrival-missed") is None

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitplan.cron import build as building
+from visitplan.cron.build import build_visit  # noqa: F401  (part of run's face: one visit)
 from visitplan.cron import send as sending
 from visitplan.cron.due import (DueItem, by_department, digest_days, due_items, due_text,  # noqa: F401
                                 tick)  # DueItem, due_items, due_text, tick: part of run's face

@@ -186,7 +186,7 @@ def send_prearrival(session, visit, state, force: bool = False,
 
 def _context(visit, lang: str, company: str, dates: str) -> dict:
     contact, host = visit.host.contact, visit.host
-    greeted = sorted((g for g in visit.guests if g.email) or visit.guests,
+    greeted = sorted([g for g in visit.guests if g.email] or visit.guests,
                      key=lambda g: (not g.senior, g.index))
     meeter = _signature_name(contact, lang)
     arrival = visit.arrival
@@ -204,9 +204,10 @@ def _context(visit, lang: str, company: str, dates: str) -> dict:
             "mail.pre.hotel_own"
         hotel = {"line": t(key, lang, hotel=visit.hotel.name),
                  "address": visit.hotel.address}
+    # for a taxi driver: the company's name and address in the local script, when known
     local_name = host.company_local or host.company
-    taxi = [line for line in (local_name, host.address_local) if line] \
-        if host.address_local or host.company_local else []
+    taxi = ([local_name] + ([host.address_local] if host.address_local else [])
+            if host.address_local or host.company_local else [])
     return {
         "lang": lang,
         "greeting": t("mail.greeting", lang, names=_join(
@@ -215,7 +216,8 @@ def _context(visit, lang: str, company: str, dates: str) -> dict:
         "company": company, "dates": dates, "meet": meet,
         "contact": {"name": meeter, "role": contact.role, "phone": contact.phone,
                     "email": contact.email},
-        "hotel": hotel, "taxi": taxi, "taxi_lang": lang_of(local_name, host.country) or "", "pdf": PDF_NAME, "ics": ICS_NAME,
+        "hotel": hotel, "taxi": taxi, "taxi_lang": lang_of(local_name, host.country) or "",
+        "pdf": PDF_NAME, "ics": ICS_NAME,
         "contact_short": _person_name(contact, lang),
         "signature": {"name": meeter, "role": contact.role, "company": company,
                       "company_other": next((name for name in (host.company_local,
