@@ -198,10 +198,12 @@ def test_walking_a_whole_visit_sends_each_digest_and_the_followup_exactly_once(s
             assert not report.failed, (day, report.errors)
     ids = smtp.ids()
     assert len(ids) == len(set(ids)), "no message was sent twice"
-    followups = [m for m in smtp.messages if "minjun.kim@hanbit.example" in m["To"]]
+    followups = [m for m in smtp.messages if m["Message-ID"].startswith("<followup.")]
     assert len(followups) == 1
     assert followups[0]["Date"] is not None
-    digests = [m for m in smtp.messages if m not in followups]
+    prearrivals = [m for m in smtp.messages if m["Message-ID"].startswith("<prearrival.")]
+    assert len(prearrivals) == 1 and "minjun.kim@hanbit.example" in prearrivals[0]["To"]
+    digests = [m for m in smtp.messages if m not in followups + prearrivals]
     days_by_dept: dict[str, set] = {}
     for m in digests:
         days_by_dept.setdefault(m["To"], set()).add(m["Subject"])

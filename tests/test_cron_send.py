@@ -245,10 +245,14 @@ def test_run_says_why_it_skipped_and_reports_an_output_folder_that_is_a_file(run
     # the mail went out all the same; that its copies could not be kept is one more line
     assert len(lines) == 2 and "could not be kept: Not a directory" in lines[1]
     assert smtp.messages
-    assert "skipped 1" in result.stdout
+    # the pre-arrival email, which the guests' arrival on 12-08 made too late, is said once
+    assert "skipped 2" in result.stdout
+    assert (f"{HANBIT}: pre-arrival email not sent: the guests arrived at 2026-12-08 10:35 "
+            "before a run could send it" in result.stdout)
     assert (f"{HANBIT}: follow-up not sent: no `minutes:` in {site.visits / 'hanbit.yaml'}"
             in result.stdout)
     as_json = json.loads(runner.invoke(main, [*args, "--json"]).stdout)
+    assert [s["kind"] for s in as_json["skipped"]] == ["followup"]
     assert as_json["skipped"][0]["visit"] == HANBIT
     assert set(as_json["errors"][0]) == {"visit", "file", "line", "column", "field",
                                          "message", "severity"}

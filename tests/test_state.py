@@ -98,8 +98,12 @@ def test_a_schema_1_store_gains_the_settings_table_and_keeps_its_mail(tmp_path):
     db.commit()
     db.close()
     with State(path) as state:
-        assert state.schema_version == len(MIGRATIONS) == 2
+        assert state.schema_version == len(MIGRATIONS) == 3
         assert state.mail("<old@x>").status == "sent"
+        assert state.noticed("v", "prearrival-missed") is None
+        assert state.notice("v", "prearrival-missed", "2026-12-09") is True
+        assert state.notice("v", "prearrival-missed", "2026-12-10") is False
+        assert state.noticed("v", "prearrival-missed") == "2026-12-09"
         assert state.setting("message_id_domain") is None
         assert state.fix_setting("message_id_domain", "a.example") == "a.example"
         assert state.fix_setting("message_id_domain", "b.example") == "a.example"

@@ -14,8 +14,9 @@ from visitplan.api.checking import (CheckResult, advise, check, languages, new_v
 from visitplan.api.daily import (AgendaResult, DueResult, RegisterResult, StatusResult,
                                  agenda, calendar, due, register, run, status, task_ids,
                                  tick, write_calendars)
-from visitplan.api.documents import (FollowupResult, Written, export_templates, followup,
-                                     prepare, printables, sign)
+from visitplan.api.documents import (FollowupResult, PrearrivalResult, Written,
+                                     export_templates, followup, prearrival, prepare,
+                                     printables, sign)
 from visitplan.session import Session, folders, visit_files
 from visitplan.visit.config import DEPARTMENTS
 from visitplan.visit.loader import MAX_BYTES as MAX_VISIT_BYTES
@@ -24,5 +25,5 @@ __all__ = ["Session", "folders", "visit_files", "DEPARTMENTS", "MAX_VISIT_BYTES"
            "languages", "new_visit", "profiles", "schema_json", "ticks", "write_new",
            "write_schema", "AgendaResult", "DueResult", "RegisterResult", "StatusResult",
            "agenda", "calendar", "due", "register", "run", "status", "task_ids", "tick",
-           "write_calendars", "FollowupResult", "Written", "export_templates", "followup",
-           "prepare", "printables", "sign"]
+           "write_calendars", "FollowupResult", "PrearrivalResult", "Written",
+           "export_templates", "followup", "prearrival", "prepare", "printables", "sign"]

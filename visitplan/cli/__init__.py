@@ -33,6 +33,7 @@ COMMANDS = {
                     "follow-ups."),
     "status": ("cron", "Show where a visit's preparation stands: each department's tasks, "
                        "done, open or late."),
+    "prearrival": ("mail", "Write the guests' pre-arrival email, or send it."),
     "calendar": ("team", "Write a department's calendar of tasks and visits, for calendar "
                          "subscriptions."),
     "agenda": ("team", "Show the visits day by day, and the clashes between them."),

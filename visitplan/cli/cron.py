@@ -80,7 +80,8 @@ def done_command(ctx, visit, tasks, undo, config_file):
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 @date_option("The day to act as if it were today (default: today, in the configured time "
              "zone).")
-@click.option("--send", is_flag=True, help="Mail the department digests and due follow-ups.")
+@click.option("--send", is_flag=True, help="Mail the department digests, the guests' "
+              "pre-arrival emails and due follow-ups.")
 @click.option("--dry-run", is_flag=True, help="Show what would be built and sent; change "
               "nothing.")
 @click.option("--force", is_flag=True, help="Also send follow-ups due more than 7 days ago "
@@ -97,7 +98,11 @@ def run_command(ctx, folders, date, send, dry_run, force, jobs, strict, as_json,
     Reads the visits in the folders (default: the configured `visits:` folder). Each
     visit's documents are rebuilt only when its inputs changed. With --send, each
     department gets at most one digest a working day and each follow-up goes out once; a
-    follow-up due more than 7 days ago is reported as stale instead (--force sends it). A
+    follow-up due more than 7 days ago is reported as stale instead (--force sends it).
+    The guests' pre-arrival email goes out once from pre_arrival_days before arrival
+    (default 3) until the guests arrive, never after; one sent late is a warning, one
+    that could not go out is reported once. The staff calendars in <output>/calendars/
+    are kept current. A
     visit with problems is skipped with every problem printed, the others are done, and
     the run exits 1. A run that finds another one active exits 0 after saying so; one
     that finds the lock held longer than a run may last (2 hours) exits 1. Quiet when
@@ -128,6 +133,9 @@ def run_command(ctx, folders, date, send, dry_run, force, jobs, strict, as_json,
             click.echo(f"would build {visit_id}")
         for r in report.reminders_sent:
             click.echo(f"would remind {r['department']} ({', '.join(r['recipients'])})")
+        for f in report.prearrivals_sent:
+            click.echo(f"would send the pre-arrival email of {f['visit']} to "
+                       f"{', '.join(f['recipients'])}")
         for f in report.followups_sent:
             click.echo(f"would send the follow-up of {f['visit']} to "
                        f"{', '.join(f['recipients'])}")

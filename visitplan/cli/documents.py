@@ -40,7 +40,9 @@ def prepare_command(ctx, visit, output, fmt, date, lang, strict, templates, conf
     Warnings about the visit are printed first (to stderr), before anything is written;
     with --strict they stop the command (exit 2) and nothing is written. All three files
     are written together, or none: a failed render leaves the previous files as they
-    were. --lang sets the language of both documents.
+    were. --lang sets the language of both documents. With `prepare: {printables: true}`
+    in the configuration, badges.pdf, tents.pdf and seating.pdf (`visitplan print`) are
+    written after them.
 
     \b
     Example:

@@ -72,6 +72,7 @@ class RunReport:
     unchanged: list = field(default_factory=list)
     reminders_sent: list = field(default_factory=list)
     followups_sent: list = field(default_factory=list)
+    prearrivals_sent: list = field(default_factory=list)
     skipped: list = field(default_factory=list)     # {"visit", "file", "reason"}
     stale: list = field(default_factory=list)       # not sent: too late (see send.py)
     errors: list = field(default_factory=list)      # dicts of the one shape (see above)
@@ -86,12 +87,13 @@ class RunReport:
     def idle(self) -> bool:
         """Nothing happened that cron should mail about (stale mail is reported in the
         summary of a run that did something, not every day on its own)."""
-        return not (self.built or self.reminders_sent or self.followups_sent or self.skipped
-                    or self.errors)
+        return not (self.built or self.reminders_sent or self.followups_sent
+                    or self.prearrivals_sent or self.skipped or self.errors)
 
     def as_json(self) -> dict:
         return {"dry_run": self.dry_run, "built": self.built, "unchanged": self.unchanged,
                 "reminders_sent": self.reminders_sent, "followups_sent": self.followups_sent,
+                "prearrivals_sent": self.prearrivals_sent,
                 "skipped": self.skipped, "stale": self.stale, "errors": self.errors}
 
     def summary(self) -> str:
@@ -99,7 +101,8 @@ class RunReport:
         send = "would send" if self.dry_run else "sent"
         return (f"{verb} {len(self.built)}, unchanged {len(self.unchanged)}, reminders "
                 f"{send} {len(self.reminders_sent)}, follow-ups {send} "
-                f"{len(self.followups_sent)}, skipped {len(self.skipped)}, stale "
+                f"{len(self.followups_sent)}, pre-arrival emails {send} "
+                f"{len(self.prearrivals_sent)}, skipped {len(self.skipped)}, stale "
                 f"{len(self.stale)}, errors {len(self.errors)}")
 
     def error_lines(self) -> list[str]:

@@ -6,9 +6,16 @@ the visits (`scan`: a file that cannot be read is that file's problems, never th
 the run), then does two halves:
 
 * building (`cron.build`): the documents of each visit whose inputs changed;
-* sending (`cron.send`): each department's digest of the day and the follow-ups due, each
-  at most once, through `mail.deliver`, whose two-step records make a killed run harmless
-  (the next run sends what was due, at worst one duplicate carrying the same Message-ID).
+* sending (`cron.send`): each department's digest of the day, the guests' pre-arrival
+  emails and the follow-ups due, each at most once, through `mail.deliver`, whose two-step
+  records make a killed run harmless (the next run sends what was due, at worst one
+  duplicate carrying the same Message-ID).
+
+After building, the staff calendars (`<output>/calendars/<department>.ics`, see
+`documents.staff_calendar`) are written from every visit that loaded, by every run that
+builds: they depend on all visits and every tick, their UIDs are stable and their
+SEQUENCE grows only when an event changed, so rewriting them changes nothing a subscribed
+client sees unless something changed.
 
 The halves are independent: `run(..., build=False)` sends without rendering anything.
 """
@@ -23,11 +30,13 @@ from visitplan.cron import send as sending
 from visitplan.cron.due import (REMIND_DAYS_AFTER_DEPARTURE, DueItem, by_department,  # noqa: F401
                                 digest_days, due_items, due_text, tick)  # DueItem, due_items, due_text, tick: part of run's face
 from visitplan.cron.lock import exclusive
-from visitplan.cron.report import RunReport, from_problem, internal_error
+from visitplan.cron.report import RunReport, error, from_problem, internal_error
 from visitplan.cron.state import State
+from visitplan.documents import staff_calendar
 from visitplan.errors import Problem, ValidationFailed, VisitplanError
 from visitplan.session import visit_files
 from visitplan.text.i18n import t
+from visitplan.visit.config import DEPARTMENTS
 
 
 
@@ -87,11 +96,12 @@ def _refuse_shared_ids(result: Scan) -> None:
 def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
         dry_run: bool = False, force: bool = False, build: bool = True,
         jobs: int | None = None, progress=None, environ=None, wait: float = 5.0,
-        today: dt.date | None = None) -> RunReport:
+        today: dt.date | None = None, now: dt.datetime | None = None) -> RunReport:
     """One cron pass (see the module docstring): build (unless `build` is False), then, with
     `send` or `dry_run`, send. `force` also sends stale follow-ups and a past day's
     digests. `today` is the real day (default: the session's); `day` the day acted for.
-    `progress(visit_id, done, total)` is called after each visit is built. Raises
+    `progress(visit_id, done, total)` is called after each visit is built. `now`: the
+    moment acted at for the pre-arrival emails (see `mail.prearrival.moment`). Raises
     StateError when the run lock has been held longer than a run may last."""
     state_path = session.config.state_path
     report = RunReport(dry_run=dry_run)
@@ -106,12 +116,35 @@ def run(session, paths: list[Path], day: dt.date, *, send: bool = False,
             if build:
                 building.build(session, found.visits, day, state, report, dry_run, jobs,
                                progress)
+                if not dry_run:
+                    calendars(session, found.visits, state, report)
             if send or dry_run:
                 digests = _digests(session, found.visits, day, state, report)
                 sending.send(session, found.visits, digests, day, state, report,
                              today=today or session.today(), dry_run=dry_run, force=force,
-                             environ=environ)
+                             environ=environ, now=now)
     return report
+
+
+def calendars(session, visits, state, report) -> None:
+    """Keep `<output>/calendars/<department>.ics` current for the visits that loaded (see
+    the module docstring); a failure is the run's error, never the end of it."""
+    root = session.config.output or Path("out")
+    if root.exists() and not root.is_dir():
+        return                          # the build said so already
+    folder = root / "calendars"
+    try:
+        entries = [(visit, session.plan(visit), state.ticks(visit.id)) for _, visit in visits]
+        staff_calendar.write_calendars(entries, folder, DEPARTMENTS, session.staff_lang())
+    except OSError as exc:
+        report.errors.append(error(f"{exc.filename or folder}: cannot write the staff "
+                                   f"calendars: {exc.strerror or exc}",
+                                   file=session.config.path, field_="output"))
+    except VisitplanError as exc:
+        report.errors.append(error(f"{folder}: cannot write the staff calendars: {exc}",
+                                   file=session.config.path, field_="output"))
+    except Exception as exc:      # a bug: the mail still goes out
+        report.errors.append(internal_error(exc, f"writing the staff calendars in {folder}"))
 
 
 def _digests(session, visits, day: dt.date, state, report) -> list[sending.Digest]:

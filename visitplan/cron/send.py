@@ -1,5 +1,6 @@
-"""The sending half of a cron pass: each department's digest of the day and the follow-ups
-that are due, each at most once, none too late, and a copy of each kept as sent.
+"""The sending half of a cron pass: each department's digest of the day, the guests'
+pre-arrival emails and the follow-ups that are due, each at most once, none too late, and a
+copy of each kept as sent.
 
 It needs no rendered document, so the send-once behaviour can be exercised (and run) on its
 own: `visitplan.cron.run.run(..., build=False)`.
@@ -11,7 +12,12 @@ What is not sent, and why, is reported rather than silently dropped:
   again); `force` sends it;
 * digests are for the day they are sent: a run for a day before today sends none
   (reported as stale); `force` sends them;
-* a follow-up due without `minutes:` is *skipped*, with the file to write them in.
+* a follow-up due without `minutes:` is *skipped*, with the file to write them in;
+* a pre-arrival email is due `pre_arrival_days` before the arrival day and goes out at the
+  first run from then on while the guests have not arrived. One sent after its day (a
+  visit planned too late, or runs that did not happen) is sent all the same and reported
+  as a warning; one that can no longer go out (the guests arrived) is *skipped* with the
+  reason, once (the state store's notices), and never sent.
 
 When the server cannot be reached (or refuses the login, or TLS fails), the first message
 that meets it reports the cause once, and the others are not tried: one line for one cause.
@@ -22,10 +28,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from visitplan.cron.report import error, from_problem, internal_error
 from visitplan.errors import ValidationFailed, VisitplanError
 from visitplan.mail import smtp as mail
+from visitplan.mail import prearrival
 from visitplan.mail.followup import build_followup, id_domain, send_followup
 from visitplan.mail.sent import digests_folder, keep_sent
 from visitplan.text.i18n import t
@@ -78,14 +86,17 @@ class _Server:
 
 def send(session, visits, digests: list[Digest], day: dt.date, state, report, *,
          today: dt.date | None = None, dry_run: bool = False, force: bool = False,
-         environ=None) -> None:
-    """Send the day's digests and the due follow-ups (or, with dry_run, list what would be
-    sent), filling in the report. `today` is the real day; digests for an earlier `day`
-    are not sent without `force`."""
+         environ=None, now: dt.datetime | None = None) -> None:
+    """Send the day's digests, the due pre-arrival emails and follow-ups (or, with dry_run,
+    list what would be sent), filling in the report. `today` is the real day; digests for
+    an earlier `day` are not sent without `force`. `now`: the moment acted at (default:
+    `prearrival.moment` of each visit), before which the guests must not have arrived."""
     with mail.Outbox(session.config, environ) as outbox:
         server = _Server(outbox=outbox)
         _send_digests(session, digests, day, state, report, server, today, dry_run, force,
                       environ)
+        _send_prearrivals(session, visits, day, today or day, now, state, report, server,
+                          dry_run, environ)
         _send_followups(session, visits, day, state, report, server, dry_run, force,
                         environ)
     for failure in (server.error(session.config), server.copies_error(session.config)):
@@ -232,3 +243,99 @@ def _send_one(session, path, visit, state, report, server, dry_run, environ) -> 
                                       "copy": str(result.copy) if result.copy else None})
     if result.copy_error:
         server.copy_failures.append(result.copy_error)
+
+
+# ---------------------------------------------------------------- pre-arrival
+
+MISSED = "prearrival-missed"       # notices: each reported by one run only
+NOBODY = "prearrival-nobody"
+
+
+def _send_prearrivals(session, visits, day, today, now, state, report, server, dry_run,
+                      environ) -> None:
+    days_before = session.config.pre_arrival_days
+    office = ZoneInfo(session.config.timezone) if session.config.timezone else None
+    for path, visit in visits:
+        due = prearrival.due_on(visit, days_before)
+        if day < due:
+            continue
+        try:
+            record = state.mail(prearrival.message_id(session, visit, state))
+        except VisitplanError as exc:
+            report.errors.append(error(str(exc), visit=visit.id, file=path))
+            continue
+        if record is not None and record.status == "sent":
+            continue
+        arrival = visit.arrival.at.astimezone(visit.tz)
+        if not prearrival.sendable(visit, now or prearrival.moment(day, today, visit.tz,
+                                                                   office)):
+            _report_once(state, report, visit, path, day, dry_run, MISSED,
+                         f"pre-arrival email not sent: the guests arrived at "
+                         f"{arrival:%Y-%m-%d %H:%M} before a run could send it (it was due on "
+                         f"{due.isoformat()}, {days_before} days before); it is never sent "
+                         "after arrival")
+            continue
+        if not prearrival.recipients(visit):
+            _report_once(state, report, visit, path, day, dry_run, NOBODY,
+                         f"pre-arrival email not sent: no guest has an `email:` in {path}; "
+                         "add one and the next run sends it")
+            continue
+        if server.down is not None and not dry_run:
+            server.wait("pre-arrival email")
+            continue
+        late = (day - due).days
+        entry = {"visit": visit.id, "recipients": prearrival.recipients(visit),
+                 "due": due.isoformat(), "late": late > 0}
+        if dry_run:
+            report.prearrivals_sent.append({**entry, "message_id": prearrival.message_id(
+                session, visit, state)})
+            continue
+        result = _attempt_prearrival(session, path, visit, state, report, server, day,
+                                     environ)
+        if result is None:
+            continue
+        if result.sent:
+            report.prearrivals_sent.append({**entry, "recipients": result.recipients,
+                                            "message_id": result.message_id,
+                                            "copy": str(result.copy) if result.copy
+                                            else None})
+            if late > 0:
+                report.errors.append(error(
+                    f"the pre-arrival email went out on {day.isoformat()}, {late} day"
+                    f"{'s' * (late > 1)} after it was due ({due.isoformat()}, "
+                    f"{days_before} days before the arrival on {arrival:%Y-%m-%d}): the "
+                    "visit was planned, or the runs came, too late for it",
+                    visit=visit.id, file=path, severity="warning"))
+        if result.copy_error:
+            server.copy_failures.append(result.copy_error)
+
+
+def _report_once(state, report, visit, path, day, dry_run, kind: str, reason: str) -> None:
+    """A pre-arrival email that cannot go out is reported by one run, not every day."""
+    if dry_run:
+        if state.noticed(visit.id, kind) is None:
+            report.skipped.append({"visit": visit.id, "file": str(path),
+                                   "kind": "prearrival", "reason": reason})
+        return
+    if state.notice(visit.id, kind, day.isoformat()):
+        report.skipped.append({"visit": visit.id, "file": str(path), "kind": "prearrival",
+                               "reason": reason})
+
+
+def _attempt_prearrival(session, path, visit, state, report, server, day, environ):
+    """Send one pre-arrival email; None when it failed (the failure is in the report)."""
+    try:
+        return prearrival.send_prearrival(session, visit, state, day=day, environ=environ,
+                                          output_dir=session.config.output_dir(visit.id),
+                                          outbox=server.outbox)
+    except mail.ServerUnavailable as exc:
+        server.down = exc
+        server.wait("pre-arrival email")
+    except ValidationFailed as exc:
+        report.errors.extend(from_problem(p, visit.id) for p in exc.problems)
+    except VisitplanError as exc:
+        report.errors.append(error(str(exc), visit=visit.id, file=path))
+    except Exception as exc:  # a bug with one visit's mail: the others still go out
+        report.errors.append(internal_error(exc, f"sending the pre-arrival email of {path}",
+                                            visit=visit.id, file=path))
+    return None

@@ -28,7 +28,7 @@ MIGRATIONS = [
     """
     CREATE TABLE mail (
         message_id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,               -- followup | digest
+        kind TEXT NOT NULL,               -- followup | digest | prearrival
         visit TEXT,                       -- visit id (followup) or NULL
         department TEXT,                  -- digest: the department
         day TEXT,                         -- digest: the day (YYYY-MM-DD)
@@ -58,6 +58,15 @@ MIGRATIONS = [
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL,
         set_at TEXT NOT NULL
+    );
+    """,
+    # 3: what a run reported once and need not repeat (a pre-arrival email not sent)
+    """
+    CREATE TABLE notices (
+        visit TEXT NOT NULL,
+        kind TEXT NOT NULL,               -- e.g. prearrival-missed
+        day TEXT NOT NULL,                -- the day of the run that reported it
+        PRIMARY KEY (visit, kind)
     );
     """,
 ]
@@ -182,6 +191,20 @@ class State:
                        (key, value, _now()))
             return db.execute("SELECT value FROM settings WHERE key = ?",
                               (key,)).fetchone()[0]
+
+    # ------------------------------------------------------------ notices
+
+    def noticed(self, visit: str, kind: str) -> str | None:
+        """The day a notice was given about a visit, or None."""
+        rows = self._query("SELECT day FROM notices WHERE visit = ? AND kind = ?",
+                           (visit, kind))
+        return rows[0][0] if rows else None
+
+    def notice(self, visit: str, kind: str, day: str) -> bool:
+        """Record a notice about a visit; True when it is new (to be reported now)."""
+        with self.transaction() as db:
+            return db.execute("INSERT OR IGNORE INTO notices (visit, kind, day) VALUES "
+                              "(?, ?, ?)", (visit, kind, day)).rowcount == 1
 
     # ------------------------------------------------------------ mail
 

@@ -87,6 +87,10 @@ CONFIG = Obj({
                              "do in a day before agenda warns"),
     "sign": Obj({"size": Enum(("a4", "a3")), "group": Bool()},
                 description="default pickup sign size and grouping"),
+    "prepare": Obj({"printables": Bool("also write badges.pdf, tents.pdf and seating.pdf "
+                                       "(as `visitplan print`)")},
+                   description="what `visitplan prepare` writes besides the itinerary, "
+                   "the checklist and the calendar"),
     "guest_languages": Obj({}, extra=Language(), description="the guest language of guests "
                            "from a country, over the table's default: {CH: fr, BE: nl}"),
     "max_stay_days": Int(minimum=1, maximum=366, description="the longest stay a visit "
@@ -121,6 +125,7 @@ class Config:
     cars: int | None = None
     max_tasks_per_day: int | None = None
     sign: dict = field(default_factory=lambda: {"size": "a4", "group": False})
+    prepare: dict = field(default_factory=lambda: {"printables": False})
     guest_languages: dict = field(default_factory=dict)
     max_stay_days: int = 60
     message_id_domain: str | None = None
@@ -230,6 +235,8 @@ def load_config(explicit: str | None = None, environ=None, cwd: Path | None = No
         data["work_week"] = tuple(d for d in WEEKDAYS if d in data["work_week"])
     if "sign" in data:
         data["sign"] = {"size": "a4", "group": False, **data["sign"]}
+    if "prepare" in data:
+        data["prepare"] = {"printables": False, **data["prepare"]}
     if "guest_languages" in data:
         data["guest_languages"] = {c.upper(): lang for c, lang in data["guest_languages"].items()}
     return Config(path=path, office_hours=hours, **data)

@@ -152,6 +152,7 @@ class _Builder:
         return Host(company=merged.get("company", ""), country=merged.get("country", "CN"),
                     contact=Person(**contact) if contact.get("name") else Person(name=""),
                     company_local=merged.get("company_local"),
+                    address_local=merged.get("address_local"),
                     leader=Person(**leader) if leader and leader.get("name") else None)
 
     def _guest(self, i: int, g: dict) -> Guest:

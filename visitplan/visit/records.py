@@ -30,6 +30,7 @@ class Host:
     contact: Person
     company_local: str | None = None
     leader: Person | None = None
+    address_local: str | None = None     # for a taxi driver (the pre-arrival email)
 
 
 @dataclass

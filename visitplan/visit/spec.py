@@ -33,6 +33,8 @@ def host_schema(required=("company",)) -> Obj:
     return Obj({
         "company": Line("the host company's name in Latin letters"),
         "company_local": Line("the host company's name in its own script"),
+        "address_local": Line("the company's street address in the local script, as a "
+                              "taxi driver reads it", max_len=500),
         "country": Country("the host's country; guests from elsewhere make it foreign trade"),
         # names may come from the configuration's host:, so the merge checks them
         "contact": _person(required=(), what="contact"),
