@@ -18,7 +18,8 @@ from visitplan.rules.engine import load_registry
 INVALID = Path(__file__).resolve().parent / "invalid"
 # the command table of DESIGN.md
 DESIGN_COMMANDS = ["new", "check", "profiles", "schema", "templates", "prepare", "sign",
-                   "followup", "due", "done", "status", "run"]   # those built so far
+                   "followup", "due", "done", "run", "status", "prearrival", "calendar",
+                   "agenda", "register", "print", "languages"]
 BEFORE_EVERYTHING = "2026-10-01"   # a --date before any example's preparation starts
 
 
