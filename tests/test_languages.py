@@ -30,7 +30,7 @@ NEW = ("ja", "zh-Hant", "vi", "th", "id", "ms", "ar", "de", "fr", "es", "pt", "r
 GUEST = ("zh", "en", "ko", *NEW)
 
 # Every key the guest-facing outputs print (templates/itinerary*, sign, welcome, mail/*;
-# documents/build.py itinerary_context, documents/calendar.py, documents/sign.py,
+# documents/itinerary.py, documents/context.py travel_line, documents/calendar.py, documents/sign.py,
 # mail/followup.py, text/dates.py).
 GUEST_KEYS = (
     *(f"kind.{k}" for k in ("showroom", "factory", "meeting", "meal", "sightseeing",
@@ -39,7 +39,9 @@ GUEST_KEYS = (
                                 "range_same_year")),
     *(f"doc.it.{k}" for k in ("kicker", "host", "guests", "day", "arrival", "departure",
                               "from", "to", "met_by", "met_by_phone", "home_time", "where",
-                              "hotel", "free_day", "contact", "contact_plain", "qr_alt")),
+                              "hotel", "free_day", "contact", "contact_plain", "qr_alt",
+                              "home_time_date")),
+    "doc.travel.from", "doc.travel.to",
     "doc.by.flight", "doc.by.train", "doc.by.car", "doc.by.other",
     "doc.ics.arrival", "doc.ics.departure", "doc.ics.contact", "doc.name_latin",
     *(f"mail.{k}" for k in ("subject", "subject_no_photos", "greeting", "names_sep",
