@@ -44,8 +44,8 @@ GUEST_KEYS = (
     "doc.travel.from", "doc.travel.to",
     "doc.by.flight", "doc.by.train", "doc.by.car", "doc.by.other",
     "doc.ics.arrival", "doc.ics.departure", "doc.ics.contact", "doc.name_latin",
-    *(f"mail.{k}" for k in ("subject", "subject_no_photos", "greeting", "names_sep",
-                            "names_last", "thanks", "intro", "intro_photos", "summary",
+    *(f"mail.{k}" for k in ("subject", "subject_no_photos", "thanks", "intro", "intro_photos",
+                            "summary",
                             "decisions", "next_steps", "step_owner_due", "step_owner",
                             "step_due", "photos", "photos_attached_one", "photos_attached",
                             "missing", "call_offer", "closing")),
@@ -54,7 +54,7 @@ GUEST_KEYS = (
 GUEST_TEMPLATES = ("itinerary.html", "itinerary.md", "itinerary_timeline.html", "sign.html",
                    "welcome.html", "mail/followup.txt.j2", "mail/followup.html.j2")
 # keys whose text is a separator: spaces around them are meant
-SEPARATORS = {"mail.names_sep", "mail.names_last", "sign.list_join"}
+SEPARATORS = {"sign.list_join"}
 SLOT = re.compile(r"\{(\w+)\}")
 RANGES = ("doc.date.range", "doc.date.range_same_year")
 RANGE_SLOTS = {"long_start", "short_start", "long_end", "short_end"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from visitplan.documents.pdf import lang_of
 from visitplan.documents.render import environment
 from visitplan.errors import RenderError
-from visitplan.rules.names import script_of, split_name
+from visitplan.rules.names import sign_line
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -272,17 +272,11 @@ def name_grid(fit: Fitter, people, width: float, height: float, *, max_size: flo
 
 
 def latin_name(guest) -> str | None:
-    """The Latin line under a guest's name: for a name in Hangul or Chinese characters the
-    surname first and in capitals ("KIM Minjun"), as on a passport; otherwise as written.
-    None when there is no Latin name or it repeats the name."""
-    latin = " ".join((guest.name_latin or "").split())
-    if not latin or latin == " ".join(guest.name.split()):
-        return None
-    if script_of(guest.name) in ("hangul", "han"):
-        surname, given = split_name(latin, guest.country)
-        if surname and given and script_of(latin) == "latin":
-            return f"{surname.upper()} {given}"
-    return latin
+    """The Latin line under a guest's name, as visitplan.rules.names.sign_line gives it: for
+    a name in Hangul, Chinese characters or kana the surname first and in capitals ("KIM
+    Minjun", "YAMADA Hanako"), as on a passport; otherwise as written. None when there is
+    no Latin name or it repeats the name."""
+    return sign_line(guest.name, guest.country, guest.name_latin)
 
 
 def companies(visit) -> list[str]:
