@@ -49,7 +49,7 @@ GUEST_KEYS = (
                             "decisions", "next_steps", "step_owner_due", "step_owner",
                             "step_due", "photos", "photos_attached_one", "photos_attached",
                             "missing", "call_offer", "closing")),
-    "sign.welcome", "sign.screen.welcome", "sign.delegation", "sign.list_join",
+    "sign.welcome", "sign.screen.welcome", "sign.delegation", "sign.list_join", "sign.name",
 )
 GUEST_TEMPLATES = ("itinerary.html", "itinerary.md", "itinerary_timeline.html", "sign.html",
                    "welcome.html", "mail/followup.txt.j2", "mail/followup.html.j2")
@@ -58,6 +58,8 @@ SEPARATORS = {"sign.list_join"}
 SLOT = re.compile(r"\{(\w+)\}")
 RANGES = ("doc.date.range", "doc.date.range_same_year")
 RANGE_SLOTS = {"long_start", "short_start", "long_end", "short_end"}
+# the code passes a name as written and spaced; a language prints one of them
+NAME_SLOTS = {"name", "spaced"}
 # whole sentences, which no language shares with English
 SENTENCES = ("doc.it.kicker", "doc.it.free_day", "mail.thanks", "mail.intro", "mail.missing",
              "mail.call_offer", "mail.closing", "sign.welcome", "sign.screen.welcome")
@@ -121,6 +123,8 @@ def test_every_guest_key_is_translated_with_the_slots_of_english(code):
             # the code passes both forms of each end; a language picks one of each
             assert len(slots) == 2 and {s.split("_")[1] for s in slots} == {"start", "end"} \
                 and slots <= RANGE_SLOTS, (code, key)
+        elif key == "sign.name":
+            assert len(slots) == 1 and slots <= NAME_SLOTS, (code, key)
         else:
             assert slots == set(SLOT.findall(en[key])), (code, key)
         assert mine[key].strip() or key in SEPARATORS, (code, key)
@@ -137,6 +141,8 @@ def test_every_sentence_formats(code):
         values = {name: "X" for name in SLOT.findall(own("en")[key])}
         if key in RANGES:
             values = dict.fromkeys(RANGE_SLOTS, "X")
+        if key == "sign.name":
+            values = dict.fromkeys(NAME_SLOTS, "X")
         assert t(key, code, **values) if values else t(key, code)
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from visitplan.documents.pdf import lang_of
 from visitplan.documents.render import environment
 from visitplan.errors import RenderError
-from visitplan.rules.names import sign_line
+from visitplan.rules.names import script_detail, sign_line, split_name
+from visitplan.text.i18n import t
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -277,6 +278,18 @@ def latin_name(guest) -> str | None:
     Minjun", "YAMADA Hanako"), as on a passport; otherwise as written. None when there is
     no Latin name or it repeats the name."""
     return sign_line(guest.name, guest.country, guest.name_latin)
+
+
+def sign_name(guest, lang: str) -> str:
+    """The name a sign or the welcome screen prints large, in the form the reader's language
+    gives it (the locale's sign.name): as written, or for Japanese readers surname and
+    given name apart and 様 after them ("佐藤 健一 様")."""
+    spaced = guest.name
+    if script_detail(guest.name) in ("han", "kana"):
+        surname, given = split_name(guest.name, guest.country)
+        if surname and given:
+            spaced = f"{surname} {given}"
+    return t("sign.name", lang, name=guest.name, spaced=spaced)
 
 
 def companies(visit) -> list[str]:

@@ -63,7 +63,7 @@ def staff_languages() -> list[str]:
 # names, sign.small.*, are read by staff)
 GUEST_KEY_PREFIXES = ("kind.", "doc.date.", "doc.it.", "doc.by.", "doc.travel.", "doc.ics.",
                       "doc.name_latin", "mail.", "sign.welcome", "sign.screen.",
-                      "sign.delegation", "sign.list_join")
+                      "sign.delegation", "sign.list_join", "sign.name")
 
 
 def coverage(code: str) -> tuple[float, float]:
