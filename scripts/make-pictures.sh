@@ -3,6 +3,10 @@
 # visitplan prints:
 #   docs/sign-korean.png  first page of `visitplan sign examples/hanbit-korean.yaml`
 #   docs/itinerary.png    first page of the itinerary of `visitplan prepare` (same visit)
+#   docs/itinerary-ja.png the first day of examples/sakura-vip.yaml's itinerary with
+#                         `language: ja` (a copy of the visit; Japanese guests)
+#   docs/itinerary-ar.png the first day of examples/riyadh-ar.yaml's itinerary (Arabic,
+#                         right to left)
 #   docs/checklist.png    first page of its checklist (printed as on 2026-12-01)
 #   docs/badges.png       first sheet of `visitplan print --badges` (same visit)
 #   docs/seating.png      first page of `visitplan print --seating` (its welcome dinner)
@@ -31,8 +35,9 @@ visitplan() {
         PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m visitplan -q "$@")
 }
 
-first_page() {   # PDF, PNG, longest side in pixels
-    pdftoppm -png -f 1 -l 1 -singlefile -scale-to "$3" "$1" "${2%.png}"
+first_page() {   # PDF, PNG, longest side in pixels[, page]
+    local page=${4:-1}
+    pdftoppm -png -f "$page" -l "$page" -singlefile -scale-to "$3" "$1" "${2%.png}"
 }
 
 visitplan sign "$VISIT" -o "$work/out"
@@ -45,6 +50,14 @@ first_page "$work/out/checklist.pdf" docs/checklist.png 1000
 first_page "$work/out/badges.pdf" docs/badges.png 1000
 first_page "$work/out/seating.pdf" docs/seating.png 1000
 
+# the guest languages: Japanese (the Sakura visit with `language: ja`) and Arabic; page 2
+# is the first day, where the wording, the timeline and the direction show
+sed 's/^language: .*/language: ja/' "$REPO/examples/sakura-vip.yaml" > "$work/sakura-ja.yaml"
+visitplan prepare "$work/sakura-ja.yaml" -o "$work/out-ja" --date "$PRINTED_ON"
+visitplan prepare "$REPO/examples/riyadh-ar.yaml" -o "$work/out-ar" --date "$PRINTED_ON"
+first_page "$work/out-ja/itinerary.pdf" docs/itinerary-ja.png 1000 2
+first_page "$work/out-ar/itinerary.pdf" docs/itinerary-ar.png 1000 2
+
 # the screen's layout at 1920x1080 CSS pixels, drawn at half resolution (960x540)
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
@@ -53,8 +66,9 @@ first_page "$work/out/seating.pdf" docs/seating.png 1000
     "file://$work/out/welcome.html" >/dev/null 2>&1
 
 status=0
-for png in docs/sign-korean.png docs/itinerary.png docs/checklist.png docs/badges.png \
-           docs/seating.png docs/welcome.png; do
+for png in docs/sign-korean.png docs/itinerary.png docs/itinerary-ja.png \
+           docs/itinerary-ar.png docs/checklist.png docs/badges.png docs/seating.png \
+           docs/welcome.png; do
     size=$(stat -c %s "$png")
     echo "$png $((size / 1024)) KB"
     if [ "$size" -gt "$MAX_BYTES" ]; then

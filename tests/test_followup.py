@@ -299,7 +299,7 @@ def test_the_body_carries_the_minutes_and_the_invitation_to_complete_them(folder
         assert "편하신 시간을 알려 주십시오" in part        # 篇4: offer a time that suits them
         assert "Li Wei (李伟)" in part and "+86 138 0000 0000" in part
     assert 'href="mailto:li.wei@brightway.example"' in html
-    assert '<html lang="ko">' in html
+    assert '<html lang="ko" dir="ltr">' in html
 
 
 def test_html_escapes_what_the_visit_says(folder):

@@ -30,7 +30,7 @@ NEW = ("ja", "zh-Hant", "vi", "th", "id", "ms", "ar", "de", "fr", "es", "pt", "r
 GUEST = ("zh", "en", "ko", *NEW)
 
 # Every key the guest-facing outputs print (templates/itinerary*, sign, welcome, mail/*;
-# documents/build.py itinerary_context, documents/calendar.py, documents/sign.py,
+# documents/itinerary.py, documents/context.py travel_line, documents/calendar.py, documents/sign.py,
 # mail/followup.py, text/dates.py).
 GUEST_KEYS = (
     *(f"kind.{k}" for k in ("showroom", "factory", "meeting", "meal", "sightseeing",
@@ -39,23 +39,27 @@ GUEST_KEYS = (
                                 "range_same_year")),
     *(f"doc.it.{k}" for k in ("kicker", "host", "guests", "day", "arrival", "departure",
                               "from", "to", "met_by", "met_by_phone", "home_time", "where",
-                              "hotel", "free_day", "contact", "contact_plain", "qr_alt")),
+                              "hotel", "free_day", "contact", "contact_plain", "qr_alt",
+                              "home_time_date")),
+    "doc.travel.from", "doc.travel.to",
     "doc.by.flight", "doc.by.train", "doc.by.car", "doc.by.other",
     "doc.ics.arrival", "doc.ics.departure", "doc.ics.contact", "doc.name_latin",
-    *(f"mail.{k}" for k in ("subject", "subject_no_photos", "greeting", "names_sep",
-                            "names_last", "thanks", "intro", "intro_photos", "summary",
+    *(f"mail.{k}" for k in ("subject", "subject_no_photos", "thanks", "intro", "intro_photos",
+                            "summary",
                             "decisions", "next_steps", "step_owner_due", "step_owner",
                             "step_due", "photos", "photos_attached_one", "photos_attached",
                             "missing", "call_offer", "closing")),
-    "sign.welcome", "sign.screen.welcome", "sign.delegation", "sign.list_join",
+    "sign.welcome", "sign.screen.welcome", "sign.delegation", "sign.list_join", "sign.name",
 )
 GUEST_TEMPLATES = ("itinerary.html", "itinerary.md", "itinerary_timeline.html", "sign.html",
                    "welcome.html", "mail/followup.txt.j2", "mail/followup.html.j2")
 # keys whose text is a separator: spaces around them are meant
-SEPARATORS = {"mail.names_sep", "mail.names_last", "sign.list_join"}
+SEPARATORS = {"sign.list_join"}
 SLOT = re.compile(r"\{(\w+)\}")
 RANGES = ("doc.date.range", "doc.date.range_same_year")
 RANGE_SLOTS = {"long_start", "short_start", "long_end", "short_end"}
+# the code passes a name as written and spaced; a language prints one of them
+NAME_SLOTS = {"name", "spaced"}
 # whole sentences, which no language shares with English
 SENTENCES = ("doc.it.kicker", "doc.it.free_day", "mail.thanks", "mail.intro", "mail.missing",
              "mail.call_offer", "mail.closing", "sign.welcome", "sign.screen.welcome")
@@ -119,6 +123,8 @@ def test_every_guest_key_is_translated_with_the_slots_of_english(code):
             # the code passes both forms of each end; a language picks one of each
             assert len(slots) == 2 and {s.split("_")[1] for s in slots} == {"start", "end"} \
                 and slots <= RANGE_SLOTS, (code, key)
+        elif key == "sign.name":
+            assert len(slots) == 1 and slots <= NAME_SLOTS, (code, key)
         else:
             assert slots == set(SLOT.findall(en[key])), (code, key)
         assert mine[key].strip() or key in SEPARATORS, (code, key)
@@ -135,6 +141,8 @@ def test_every_sentence_formats(code):
         values = {name: "X" for name in SLOT.findall(own("en")[key])}
         if key in RANGES:
             values = dict.fromkeys(RANGE_SLOTS, "X")
+        if key == "sign.name":
+            values = dict.fromkeys(NAME_SLOTS, "X")
         assert t(key, code, **values) if values else t(key, code)
 
 

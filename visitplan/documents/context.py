@@ -10,7 +10,7 @@ import datetime as dt
 from markupsafe import Markup, escape
 
 from visitplan.documents.pdf import lang_of
-from visitplan.documents.render import PAGE_LANG, NoBreak, Phrase
+from visitplan.documents.render import PAGE_DIR, PAGE_LANG, NoBreak, Phrase, direction_of
 from visitplan.text.dates import (format_date, format_datetime, format_time, home_name,
                                   home_zone)
 from visitplan.text.i18n import babel_locale, strings, t
@@ -31,8 +31,18 @@ class Text(str):
         return obj
 
     def __html__(self) -> str:
-        if self.lang and self.lang != PAGE_LANG.get():
-            return Markup('<span lang="{}">{}</span>').format(self.lang, str(self))
+        lang = self.lang if self.lang and self.lang != PAGE_LANG.get() else None
+        # a Latin name in an Arabic page (or an Arabic one in a Latin page) is set in its
+        # own direction, so "Co., Ltd." keeps its full stop at the end
+        page_dir = PAGE_DIR.get()
+        own_dir = direction_of(str(self)) if page_dir else None
+        own_dir = own_dir if own_dir and own_dir != page_dir else None
+        if lang and own_dir:
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, own_dir, str(self))
+        if lang:
+            return Markup('<span lang="{}">{}</span>').format(lang, str(self))
+        if own_dir:
+            return Markup('<span dir="{}">{}</span>').format(own_dir, str(self))
         return escape(str(self))
 
 

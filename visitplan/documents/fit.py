@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from visitplan.documents.pdf import lang_of
 from visitplan.documents.render import environment
 from visitplan.errors import RenderError
-from visitplan.rules.names import script_of, split_name
+from visitplan.rules.names import script_detail, sign_line, split_name
+from visitplan.text.i18n import t
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -272,17 +273,23 @@ def name_grid(fit: Fitter, people, width: float, height: float, *, max_size: flo
 
 
 def latin_name(guest) -> str | None:
-    """The Latin line under a guest's name: for a name in Hangul or Chinese characters the
-    surname first and in capitals ("KIM Minjun"), as on a passport; otherwise as written.
-    None when there is no Latin name or it repeats the name."""
-    latin = " ".join((guest.name_latin or "").split())
-    if not latin or latin == " ".join(guest.name.split()):
-        return None
-    if script_of(guest.name) in ("hangul", "han"):
-        surname, given = split_name(latin, guest.country)
-        if surname and given and script_of(latin) == "latin":
-            return f"{surname.upper()} {given}"
-    return latin
+    """The Latin line under a guest's name, as visitplan.rules.names.sign_line gives it: for
+    a name in Hangul, Chinese characters or kana the surname first and in capitals ("KIM
+    Minjun", "YAMADA Hanako"), as on a passport; otherwise as written. None when there is
+    no Latin name or it repeats the name."""
+    return sign_line(guest.name, guest.country, guest.name_latin)
+
+
+def sign_name(guest, lang: str) -> str:
+    """The name a sign or the welcome screen prints large, in the form the reader's language
+    gives it (the locale's sign.name): as written, or for Japanese readers surname and
+    given name apart and 様 after them ("佐藤 健一 様")."""
+    spaced = guest.name
+    if script_detail(guest.name) in ("han", "kana"):
+        surname, given = split_name(guest.name, guest.country)
+        if surname and given:
+            spaced = f"{surname} {given}"
+    return t("sign.name", lang, name=guest.name, spaced=spaced)
 
 
 def companies(visit) -> list[str]:

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from visitplan import lifeline
+from visitplan.documents import pdf_text
 from visitplan.errors import RenderError
 from visitplan.rules.names import script_of
 
@@ -161,7 +162,7 @@ def render_pdf(html: str, *, base_dir: Path, allowed=(), overlays=(), strict: bo
     try:
         document = weasyprint.HTML(string=html, base_url=rules.base_dir.as_uri() + "/",
                                    url_fetcher=Fetcher(allowed_protocols=("file", "data")))
-        data = document.write_pdf()
+        data = document.write_pdf(finisher=pdf_text.finisher)
     except Exception as exc:
         raise RenderError(f"the PDF could not be rendered: {exc}") from exc
     finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import unicodedata
 from pathlib import Path
 
 import jinja2
@@ -31,16 +32,35 @@ KINDS = ("html", "text", "md")
 # own (see visitplan.documents.context.Text)
 PAGE_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_lang",
                                                                       default=None)
+# and its direction (ltr, rtl): text of the other direction prints with a `dir` of its own
+PAGE_DIR: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_dir",
+                                                                     default=None)
 
 
 @contextlib.contextmanager
 def page_language(lang: str):
-    """While rendering a page in `lang`, text in that language prints without a tag."""
+    """While rendering a page in `lang`, text in that language prints without a tag, and
+    text written in the other direction with its own `dir`."""
     token = PAGE_LANG.set(language(lang).html)
+    dir_token = PAGE_DIR.set(language(lang).dir)
     try:
         yield
     finally:
+        PAGE_DIR.reset(dir_token)
         PAGE_LANG.reset(token)
+
+
+def direction_of(value: str) -> str | None:
+    """The direction a text is written in, as its first letter says (as `dir="auto"`
+    decides; digits and punctuation do not count): "ltr" for Latin, Cyrillic, Han or Thai,
+    "rtl" for Arabic or Hebrew, None for a text without letters."""
+    for ch in value:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 class Phrase:

@@ -17,7 +17,8 @@ import jinja2
 
 from visitplan.documents.context import country_name
 from visitplan.documents.fit import (Fitted, Fitter, Fonts, Grid, companies, countries,
-                                     fonts_of, latin_name, layout_environment, name_grid)
+                                     fonts_of, latin_name, layout_environment, name_grid,
+                                     sign_name)
 from visitplan.documents.logo import Logo, find_logo
 from visitplan.documents.output import switch
 from visitplan.documents.pdf import render_pdfs
@@ -82,7 +83,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
         company = fit.text(big, inner, 30 * k, bold=True, two_lines_below=14 * k,
                            country=visit.guests[0].country)
         used = used_top + company.size * 1.15 * len(company.lines) + gaps["company"]
-        people = [(g.name, latin_name(g), g.country) for g in visit.guests]
+        people = [(sign_name(g, lang), latin_name(g), g.country) for g in visit.guests]
         grid = name_grid(fit, people, inner, (main_h - used) * SLACK, max_size=60 * k,
                          col_gap=10 * k, row_gap=5 * k, latin_ratio=0.45)
         pages.append({"welcome": welcome, "company": company, "grid": grid})
@@ -94,8 +95,9 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                 if guest.company else None
             used = used_top + (lt.size * 1.25 + gaps["name"] if lt else 0) \
                 + (co.size * 1.3 + gaps["latin"] if co else 0)
-            name = fit.text(guest.name, inner, min(120 * k, (main_h - used) / 1.2 * SLACK),
-                            bold=True, country=guest.country)
+            name = fit.text(sign_name(guest, lang), inner,
+                            min(120 * k, (main_h - used) / 1.2 * SLACK), bold=True,
+                            country=guest.country)
             pages.append({"welcome": welcome, "name": name, "latin": lt, "company": co,
                           "grid": None})
     host = visit.host

@@ -14,7 +14,7 @@ import jinja2
 
 from visitplan.documents.context import country_name
 from visitplan.documents.fit import (Fitter, companies, countries, flag, fonts_of,
-                                     latin_name, layout_environment, name_grid)
+                                     latin_name, layout_environment, name_grid, sign_name)
 from visitplan.documents.logo import Logo, find_logo
 from visitplan.errors import RenderError
 from visitplan.text.i18n import language, t
@@ -67,7 +67,7 @@ def welcome_layout(visit, fit: Fitter, logo: Logo | None = None) -> dict:
             + gaps["main"]
             + (company.size * 1.15 * len(company.lines) + gaps["company"] if company else 0)
             + gaps["footer"] + footer_h)
-    people = [(g.name, latin_name(g), g.country) for g in visit.guests]
+    people = [(sign_name(g, visit.language), latin_name(g), g.country) for g in visit.guests]
     titles = [g.title for g in visit.guests]
     grid = name_grid(fit, people, inner, height - used - 0.5, max_size=9.0, col_gap=4.0,
                      row_gap=2.2, latin_ratio=0.42, title_ratio=0.28, titles=titles)

@@ -34,9 +34,9 @@ from visitplan.mail import smtp as mail
 from visitplan.mail.photos import PHOTO_LONG_SIDE, Photo, photo, unique_filenames
 from visitplan.mail.sent import keep_sent
 from visitplan.mail.smtp import _CONTROL, MAX_MESSAGE_BYTES, DeliveryResult
-from visitplan.rules.names import address
+from visitplan.rules.names import greeting_line, script_detail
 from visitplan.text.dates import format_date as document_date
-from visitplan.text.i18n import babel_locale, t
+from visitplan.text.i18n import babel_locale, language, t
 
 FILENAME = "followup.eml"
 SENT_NAME = "followup"      # sent copies: <output>/<visit id>/sent/followup-<date>.eml
@@ -214,7 +214,7 @@ def _context(session, visit, photos, company) -> dict:
     contact = visit.host.contact
     return {
         "lang": lang,
-        "greeting": t("mail.greeting", lang, names=_join(_greeted(visit), lang)),
+        "greeting": greeting_line(_greeted(visit), lang),
         "company": company,
         "dates": dates,
         "summary": [p.strip() for p in m.summary.split("\n\n") if p.strip()],
@@ -259,40 +259,56 @@ def _environments(user_dir: Path | None, lang: str):
     return environment(user_dir, "text", lang), environment(user_dir, "html", lang)
 
 
-def _greeted(visit) -> list[str]:
-    """How each guest the mail is addressed to is greeted (the senior guests first); all
-    guests when none of them is among the recipients."""
+def _greeted(visit) -> list:
+    """The guests the mail is addressed to, the senior guests first (the greeting line
+    names them in this order); all guests when none of them is among the recipients."""
     to = {a.lower() for a in visit.followup.to}
     guests = [g for g in visit.guests if g.email and g.email.lower() in to] or visit.guests
-    guests = sorted(guests, key=lambda g: not g.senior)
-    return [address(g.name, visit.language, g.gender, g.title, g.country, g.name_latin)
-            for g in guests]
+    return sorted(guests, key=lambda g: not g.senior)
 
 
-def _join(names: list[str], lang: str) -> str:
-    if len(names) == 1:
-        return names[0]
-    return (t("mail.names_sep", lang).join(names[:-1]) + t("mail.names_last", lang)
-            + names[-1])
+# The scripts a reader of a language (by its script in languages.yaml) reads a host's name
+# in, besides Latin letters: readers of Chinese (zh, zh-Hant) read Chinese characters,
+# simplified or traditional; Japanese readers read them as kanji (Japanese writes Chinese
+# companies and people in kanji), and kana; Korean readers Hangul only (hanja are not
+# read by most). A host's name in another script is shown in Latin letters.
+_READS = {"han": ("han",), "japanese": ("han", "kana"), "hangul": ("hangul",)}
+
+
+def _reads(text: str | None, lang: str) -> bool:
+    """Whether a reader of `lang` reads `text` as it is written."""
+    if not text:
+        return False
+    script = language(lang).script
+    return script_detail(text) in (*_READS.get(script, (script,)), "latin")
 
 
 def _company(visit, lang) -> str:
+    """The host company as the guests read it best: its local name where they read its
+    script (a Chinese name for zh, zh-Hant and ja readers), else its Latin name."""
     host = visit.host
-    return host.company_local if lang == "zh" and host.company_local else host.company
+    local = host.company_local
+    return local if local and local != host.company and _reads(local, lang) \
+        else host.company
 
 
 def _person_name(person, lang) -> str:
-    """The name a guest reads best: as written for Chinese readers, else in Latin letters."""
-    if lang == "zh":
+    """A host person's name as a guest reads it best: as written where the reader reads
+    its script (李伟 for zh, zh-Hant and ja readers), else in Latin letters."""
+    if _reads(person.name, lang) or not person.name_latin:
         return person.name
-    return person.name_latin or person.name
+    return person.name_latin
 
 
 def _signature_name(person, lang) -> str:
+    """The signature's name: as the guest reads it, and the other spelling in parentheses
+    (李伟（Li Wei） for a Japanese reader, Li Wei (李伟) for an English one); a Chinese
+    reader needs no Latin spelling of a Chinese name."""
     shown = _person_name(person, lang)
-    if shown != person.name:
-        return f"{shown} ({person.name})"
-    return shown
+    other = person.name if shown != person.name else person.name_latin
+    if not other or other == shown or language(lang).script == "han":
+        return shown
+    return t("doc.name_latin", lang, name=shown, latin=other)
 
 
 def _owner(owner: str, visit, lang) -> str:

@@ -59,9 +59,11 @@ def staff_languages() -> list[str]:
 
 
 # what guest-facing outputs print (itinerary, calendar, sign, welcome screen, guest email);
-# everything else is staff wording, in the staff languages
-GUEST_KEY_PREFIXES = ("kind.", "doc.date.", "doc.it.", "doc.by.", "doc.ics.", "doc.name_latin",
-                      "mail.", "sign.")
+# everything else is staff wording, in the staff languages (the sign's warnings about small
+# names, sign.small.*, are read by staff)
+GUEST_KEY_PREFIXES = ("kind.", "doc.date.", "doc.it.", "doc.by.", "doc.travel.", "doc.ics.",
+                      "doc.name_latin", "mail.", "sign.welcome", "sign.screen.",
+                      "sign.delegation", "sign.list_join", "sign.name")
 
 
 def coverage(code: str) -> tuple[float, float]:
