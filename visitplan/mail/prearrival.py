@@ -33,11 +33,11 @@ from visitplan.documents.render import environment
 from visitplan.documents.resources import templates_dir
 from visitplan.errors import InputError, RenderError, ValidationFailed, VisitplanError
 from visitplan.mail import smtp as mail
-from visitplan.mail.followup import (_at, _company, _contact_sender, _join, _person_name,
+from visitplan.mail.followup import (_at, _company, _contact_sender, _person_name,
                                      _plain, _signature_name, id_domain)
 from visitplan.mail.sent import keep_sent
 from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
-from visitplan.rules.names import address
+from visitplan.rules.names import greeting_line
 from visitplan.text.dates import format_datetime as local_datetime
 from visitplan.text.i18n import t
 
@@ -210,9 +210,7 @@ def _context(visit, lang: str, company: str, dates: str) -> dict:
             if host.address_local or host.company_local else [])
     return {
         "lang": lang,
-        "greeting": t("mail.greeting", lang, names=_join(
-            [address(g.name, lang, g.gender, g.title, g.country, g.name_latin)
-             for g in greeted], lang)),
+        "greeting": greeting_line(greeted, lang),
         "company": company, "dates": dates, "meet": meet,
         "contact": {"name": meeter, "role": contact.role, "phone": contact.phone,
                     "email": contact.email},
