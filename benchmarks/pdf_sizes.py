@@ -65,13 +65,15 @@ def main() -> int:
     from visitplan import api
     from visitplan.api import Session
 
-    session = Session.open(None)
     examples = sorted(args.examples.glob("*.yaml"))
     worst: dict[str, int] = {}
     print(f"{'example':28} {'lang':4} " + " ".join(f"{n[:-4]:>12}" for n in BUDGET_KB))
     print(f"{'budget (KB)':33} " + " ".join(f"{b:>12}" for b in BUDGET_KB.values()))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        config = tmp / "visitplan.yaml"     # a state store of its own, no ticks
+        config.write_text(f"state: {tmp / 'state.sqlite3'}\n", encoding="utf-8")
+        session = Session.open(str(config))
         for example in examples:
             for lang in args.langs.split(","):
                 visit = in_language(example, lang, tmp)
