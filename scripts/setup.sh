@@ -10,13 +10,15 @@ export DEBIAN_FRONTEND=noninteractive
 # source of Visitplan Sans SC (Simplified Chinese, built below); fonts-noto-core draws Latin,
 # Vietnamese, Cyrillic (Noto Sans), Thai (Noto Sans Thai) and Arabic (Noto Naskh Arabic,
 # Noto Sans Arabic); fonts-arphic-uming Traditional Chinese in Taiwan-standard forms (AR PL
-# UMing TW); libthai lets Pango break Thai, written without spaces, at word boundaries.
+# UMing TW); fonts-roboto-unhinted the names in Latin or Cyrillic letters on the pickup
+# sign (Roboto Condensed); libthai lets Pango break Thai, written without spaces, at word boundaries.
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
     libthai0 libthai-data \
     fontconfig fonts-noto-cjk fonts-nanum fonts-wqy-microhei fonts-ipafont-gothic \
-    fonts-arphic-uming fonts-noto-core fonts-noto-color-emoji poppler-utils chromium
+    fonts-arphic-uming fonts-noto-core fonts-noto-color-emoji fonts-roboto-unhinted \
+    poppler-utils chromium
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q ".[test]"
