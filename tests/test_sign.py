@@ -330,7 +330,7 @@ def test_configuration_chooses_size_and_grouping_and_flags_override(run, hanbit,
 def test_run_rebuilds_the_sign_the_configuration_chose(hanbit, tmp_path):
     """`run` builds each visit with visitplan.cron.run.build_visit: its sign follows the
     visit and the configuration, never the A4 default over a chosen A3 group sign."""
-    from visitplan.cron.run import build_visit
+    from visitplan.cron.build import build_visit
 
     config = tmp_path / "visitplan.yaml"
     config.write_text("sign: {size: a3, group: true}\n", encoding="utf-8")

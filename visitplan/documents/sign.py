@@ -45,7 +45,7 @@ OTHER_CUT = 1.25
 
 # what the other printed documents (badges, tents) take from here
 __all__ = ["PAPER", "PDF_FILL", "Fitter", "Fonts", "Grid", "SignLayout", "find_logo",
-           "latin_name", "name_lines", "sign_layout", "readability", "sign_html", "render_sign",
+           "latin_name", "sign_name", "name_lines", "sign_layout", "readability", "sign_html", "render_sign",
            "render_welcome", "sign", "settings"]
 
 
@@ -91,7 +91,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
         company = fit.text(big, inner, 30 * k, bold=True, two_lines_below=14 * k,
                            country=visit.guests[0].country)
         used = used_top + company.size * 1.15 * len(company.lines) + gaps["company"]
-        people = [(g.name, latin_name(g), g.country) for g in visit.guests]
+        people = [(sign_name(g), latin_name(g), g.country) for g in visit.guests]
         grid = name_grid(fit, people, inner, (main_h - used) * SLACK, max_size=60 * k,
                          col_gap=10 * k, row_gap=5 * k, latin_ratio=0.45)
         pages.append({"welcome": welcome, "company": company, "grid": grid, "pad": 0.0})
@@ -103,7 +103,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                 if guest.company else None
             used = used_top + (lt.size * 1.25 + gaps["name"] if lt else 0) \
                 + (co.size * 1.3 + gaps["latin"] if co else 0)
-            preferred, others = name_lines(guest.name, guest.country)
+            preferred, others = name_lines(sign_name(guest), guest.country)
             how = {"width": inner, "height": (main_h - used) * SLACK, "max_size": 120 * k,
                    "bold": True, "country": guest.country,
                    "role": ".condensed" if script_detail(guest.name) in CONDENSED_SCRIPTS
@@ -125,6 +125,16 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                      country=host.country)
     return SignLayout(size, w, h, margin, main_h, footer_h, footer_gap, pages,
                       {"local": local, "latin": latin}, logo, lang, gaps)
+
+
+def sign_name(guest) -> str:
+    """The guest's name as the sign prints it: a Japanese guest's name in kanji or kana
+    with the honorific 様 ("山田 太郎 様", the key sign.honorific of the ja locale), in every
+    language of the sign, as a Japanese guest reads their own name; others as written."""
+    name = " ".join(guest.name.split())
+    if (guest.country or "").upper() == "JP" and script_detail(name) in ("han", "kana"):
+        return t("sign.honorific", "ja", name=name)
+    return name
 
 
 def name_lines(name: str, country: str | None) -> tuple[list[list[str]], list[list[str]]]:
