@@ -7,7 +7,7 @@ every glyph id up to the highest one used, and a Han character of the full face 
 glyph id up to 65 000: each weight then costs about 75 KB in a PDF even for a sign of ten
 characters (a CFF face has no cheap empty glyph). This copy keeps only the characters of
 GB 2312 (the 6 763 common Han characters, the Chinese punctuation, full-width forms,
-kana-free symbols) and ASCII with Latin-1, numbered from 1, so the highest glyph id is
+kana-free symbols) and the Latin letters of European and Vietnamese names, numbered from 1, so the highest glyph id is
 about 7 500 and the cost falls to a few KB a weight plus the glyphs used. A character
 outside it (a rare name) is drawn by the full Noto Sans CJK SC, next in the font stack.
 
@@ -30,9 +30,12 @@ WEIGHTS = ("Regular", "Bold")
 
 
 def characters() -> set[int]:
-    """GB 2312 (every two-byte sequence the codec decodes), ASCII, Latin-1 and the
+    """GB 2312 (every two-byte sequence the codec decodes), the Latin letters of European
+    and Vietnamese names ("Nguyễn Văn An" in a Chinese checklist keeps one design) and the
     punctuation of Chinese text."""
-    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
+    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x250))     # Latin-1, Extended A/B
+    chars |= set(range(0x1E00, 0x1F00))          # Latin Extended Additional: Vietnamese
+    chars |= set(range(0x300, 0x370))            # combining accents
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
             try:

@@ -16,7 +16,7 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
     libthai0 libthai-data \
-    fontconfig fonts-noto-cjk fonts-nanum fonts-wqy-microhei fonts-ipafont-gothic \
+    fontconfig fonts-noto-cjk fonts-nanum fonts-ipafont-gothic \
     fonts-arphic-uming fonts-noto-core fonts-noto-color-emoji fonts-roboto-unhinted \
     poppler-utils chromium
 python3 -m venv .venv
