@@ -25,8 +25,9 @@ from visitplan.documents.pdf import render_pdfs
 from visitplan.documents.resources import templates_dir
 from visitplan.documents.welcome import render_welcome
 from visitplan.errors import InputError, Problem, RenderError
+from visitplan.rules.greeting import greetings
 from visitplan.rules.name_order import script_detail, split_name
-from visitplan.text.i18n import language, t
+from visitplan.text.i18n import language, languages, t
 
 PAPER = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}   # landscape, millimetres
 # Fill at most this share of the width: the PDF is drawn with the very face measured.
@@ -128,12 +129,18 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
 
 
 def sign_name(guest) -> str:
-    """The guest's name as the sign prints it: a Japanese guest's name in kanji or kana
-    with the honorific 様 ("山田 太郎 様", the key sign.honorific of the ja locale), in every
-    language of the sign, as a Japanese guest reads their own name; others as written."""
+    """The guest's name as the sign prints it: with the honorific of the guest's own
+    language when visitplan/rules/greetings.yaml gives one (`sign:`) and the name is in
+    that language's own script — a Japanese guest's name in kanji or kana takes 様,
+    "山田 太郎 様", whatever the sign's language, as the guest reads their own name;
+    every other name as written."""
     name = " ".join(guest.name.split())
-    if (guest.country or "").upper() == "JP" and script_detail(name) in ("han", "kana"):
-        return t("sign.honorific", "ja", name=name)
+    country, script = (guest.country or "").upper(), script_detail(name)
+    for code, row in languages().items():
+        block = greetings().get(code) or {}
+        if block.get("sign") and country in row.countries and script != "latin" \
+                and script in block["scripts"]:
+            return block["sign"].format(full=name)
     return name
 
 
