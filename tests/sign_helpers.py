@@ -57,8 +57,14 @@ def pdf_fonts(path: Path) -> list[dict]:
     return rows
 
 
+def one_line_texts(path: Path) -> list[str]:
+    """Every line pdftotext reads in a PDF, stripped."""
+    return [line.strip() for line in pdf_text(path).splitlines() if line.strip()]
+
+
 def text_runs(path: Path, page: int = 0) -> list[dict]:
-    """Every piece of text on a page with its font and printed size in points."""
+    """Every piece of text on a page with its font, printed size in points and baseline
+    (`y`, points from the bottom of the page)."""
     from pypdf import PdfReader
 
     runs = []
@@ -67,7 +73,8 @@ def text_runs(path: Path, page: int = 0) -> list[dict]:
         if text.strip() and font is not None:
             runs.append({"text": text.strip(), "font": font,
                          "base": str(font.get("/BaseFont", "")),
-                         "pt": abs(size * tm[3] * cm[3])})
+                         "pt": abs(size * tm[3] * cm[3]),
+                         "y": tm[4] * cm[1] + tm[5] * cm[3] + cm[5]})
 
     PdfReader(str(path)).pages[page].extract_text(visitor_text=visit)
     return runs

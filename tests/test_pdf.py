@@ -143,7 +143,7 @@ def test_each_language_is_drawn_in_its_own_face_embedded_and_subset():
         strict=True)
     faces = fonts_by_text(pdf)
     assert faces["김민준 이서연"] == {"NanumGothic"}
-    assert faces["深圳明辉照明有限公司"] == {"WenQuanYi-Micro-Hei"}
+    assert faces["深圳明辉照明有限公司"] == {"Visitplan-Sans-SC"}
     assert faces["佐藤健一"] == {"IPAPGothic"}
     assert faces["Brightway Lighting"] == {"Noto-Sans"}
     fonts = font_dicts(pdf)

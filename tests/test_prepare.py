@@ -258,7 +258,7 @@ def test_itinerary_pdf_text_pages_fonts_and_size(hanbit_pdfs):
     assert all("li.wei@brightway.example" in p.extract_text() for p in reader.pages)
     fonts = pdffonts(path)
     names = {f["name"].split("+", 1)[1] for f in fonts}
-    assert {"NanumGothic", "WenQuanYi-Micro-Hei"} <= names
+    assert {"NanumGothic", "Visitplan-Sans-SC"} <= names
     assert not any("CJK" in n for n in names)
     assert all(f["emb"] == "yes" and f["sub"] == "yes" and f["uni"] == "yes" for f in fonts)
     assert path.stat().st_size <= 150_000

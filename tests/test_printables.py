@@ -34,7 +34,7 @@ def test_all_three_for_a_korean_visit(run, tmp_path):
                  "VISITOR", "방문객", "深圳明辉照明有限公司"):
         assert text in badges[0], text
     fonts = {r["text"]: r["base"] for r in text_runs(out / "badges.pdf")}
-    assert "NanumGothic" in fonts["김민준"] and "WenQuanYi" in fonts["深圳明辉照明有限公司"]
+    assert "NanumGothic" in fonts["김민준"] and "Visitplan-Sans-SC" in fonts["深圳明辉照明有限公司"]
     tents = _pages(out / "tents.pdf")
     assert len(tents) == 2                        # a card per guest
     assert tents[0].count("김민준") == 2 and tents[0].count("KIM Minjun") == 2

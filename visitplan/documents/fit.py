@@ -2,6 +2,13 @@
 draw it — the first installed family of the stack that templates/css/fonts.css gives the
 text's language, found through fontconfig and measured with Pillow (FreeType and HarfBuzz,
 as WeasyPrint and Chromium shape it) — and the font size follows from the width available.
+A text's language is its own when its script says it (Hangul, Han, kana; Thai, Arabic,
+Cyrillic map to the language of visitplan/text/languages.yaml written in that script, so
+a Thai name on an English sign is measured and drawn in Noto Sans Thai), else the page's.
+Shaping: Pillow lays text out with libraqm (HarfBuzz and FriBiDi) when it has it, so
+Arabic letters are measured in their joined forms and Thai marks stacked, as drawn; a
+Pillow without it measures unshaped glyph advances, an approximation that is close for
+Thai and Cyrillic and up to about a tenth off for Arabic.
 Also what the sign and the welcome screen both print: the Latin line under a name, the
 guests' companies and countries, flags, and the Jinja environment with their length units.
 """
@@ -16,7 +23,7 @@ from visitplan.documents.pdf import lang_of
 from visitplan.documents.render import environment
 from visitplan.errors import RenderError
 from visitplan.rules.names import script_detail, sign_line, split_name
-from visitplan.text.i18n import t
+from visitplan.text.i18n import languages, t
 
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -45,6 +52,19 @@ class Face:
     def cap_height(self) -> float:
         """Height of a capital H above the baseline, in em."""
         return -self._font.getbbox("H", anchor="ls")[1] / 1000
+
+    def ink(self, text: str) -> tuple[float, float]:
+        """How far the drawn letters of `text` reach above and below the baseline, in em."""
+        if not text.strip():
+            return 0.0, 0.0
+        _, top, _, bottom = self._font.getbbox(text, anchor="ls")
+        return max(0.0, -top / 1000), max(0.0, bottom / 1000)
+
+    @property
+    def extents(self) -> tuple[float, float]:
+        """The ascent and descent (em) a line box centres its leading around."""
+        ascent, descent = self._font.getmetrics()
+        return ascent / 1000, descent / 1000
 
 
 @functools.cache
@@ -125,6 +145,8 @@ class Fonts:
                 lang = re.fullmatch(r":lang\(([\w-]+)\)", selector)
                 if lang:
                     self.stacks[lang.group(1)] = families
+                elif re.fullmatch(r"\.[\w-]+", selector):     # a class: a role's face
+                    self.stacks[selector] = families
                 elif selector in (":root", "html", "body"):
                     self.stacks.setdefault("", families)
         self.stacks.setdefault("", ["sans-serif"])
@@ -135,8 +157,11 @@ class Fonts:
             lang = lang.rpartition("-")[0]
         return self.stacks.get(lang) or self.stacks[""]
 
-    def face(self, lang: str | None, bold: bool) -> Face:
-        for family in [*self.stack(lang), "sans-serif"]:
+    def face(self, lang: str | None, bold: bool, role: str | None = None) -> Face:
+        """The face that draws text of `lang`; with `role` (a class of fonts.css, as
+        ".condensed"), that class's stack, which the class overrides the language's with."""
+        stack = self.stacks.get(role) if role else None
+        for family in [*(stack or self.stack(lang)), "sans-serif"]:
             found = _fc_match(family, bold)
             if found is not None:
                 return found
@@ -153,10 +178,34 @@ class Fitted:
     size: float
     bold: bool
     face: Face
+    # set by Fitter.block: each line's box (height, line-height), and the fonts.css class
+    # whose face draws it
+    boxes: list[tuple[float, float]] | None = None
+    role: str | None = None
 
     @property
     def text(self) -> str:
         return " ".join(self.lines)
+
+    @property
+    def css_class(self) -> str:
+        return self.role.lstrip(".") if self.role else ""
+
+
+def script_lang(text: str) -> str | None:
+    """The language (html tag) of visitplan/text/languages.yaml written in the script of
+    `text`, for the scripts whose face the page's may lack (Thai, Arabic, Cyrillic, ...):
+    the first such language of the table draws it. None for Latin, Han, Hangul, kana."""
+    return _script_langs().get(script_detail(text))
+
+
+@functools.cache
+def _script_langs() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for row in languages().values():
+        if row.script not in ("latin", "han", "hangul", "japanese"):
+            out.setdefault(row.script, row.html)
+    return out
 
 
 class Fitter:
@@ -171,7 +220,7 @@ class Fitter:
         """`text` on one line at the largest size up to `max_size` that fits `width`. With
         `two_lines_below`, a text that would print smaller than that on one line is split at
         the space that balances two lines best, if that prints it larger."""
-        lang = lang or lang_of(text, country) or self.doc_lang
+        lang = lang or lang_of(text, country) or script_lang(text) or self.doc_lang
         face = self.fonts.face(lang, bold)
         lines = [text]
         size = self._size(face, lines, width, max_size)
@@ -183,6 +232,35 @@ class Fitter:
             if two > size:
                 lines, size = best, two
         return Fitted(lines, lang, size, bold, face)
+
+    def block(self, options: list[list[str]], width: float, height: float, max_size: float,
+              *, bold=False, country: str | None = None, role: str | None = None,
+              gap: float = 0.12) -> Fitted:
+        """The setting of a text that prints it largest within `width` and `height`: each
+        option is the text's lines (one line, or a name cut in two). Lines are stacked by
+        the ink of their letters, not by line boxes: a line takes from the top of its
+        tallest letter to the bottom of its lowest, `gap` em from the next, so a name of
+        two lines without descenders is not charged for them. `boxes` gives each line's
+        height and the line-height that puts its baseline at the top letter's height (the
+        line box centres the face's ascent and descent, CSS 2.1 10.8.1). `role`: a class
+        of fonts.css whose face draws the text instead of the language's."""
+        text = " ".join(options[0])
+        lang = lang_of(text, country) or script_lang(text) or self.doc_lang
+        face = self.fonts.face(lang, bold, role)
+        best = None
+        for lines in options:
+            inks = [face.ink(line) for line in lines]
+            em = sum(top + bottom for top, bottom in inks) + gap * (len(lines) - 1)
+            size = self._size(face, lines, width, max_size)
+            if em:
+                size = min(size, height / em)
+            if best is None or size > best[0] * 1.001:
+                best = (size, lines, inks)
+        size, lines, inks = best
+        ascent, descent = face.extents
+        boxes = [((top + bottom + (gap if i < len(lines) - 1 else 0)) * size,
+                  (2 * top - ascent + descent) * size) for i, (top, bottom) in enumerate(inks)]
+        return Fitted(lines, lang, size, bold, face, boxes, role)
 
     def _size(self, face: Face, lines: list[str], width: float, max_size: float) -> float:
         widest = max(face.advance(line) for line in lines)

@@ -1,9 +1,10 @@
 """The pickup sign (sign.pdf), 篇9 二.2, and the command that writes it with the welcome
 screen (`sign`).
 
-The sign prints each guest's name as large as it fits on one line (visitplan.documents.fit
-measures it with the very face that draws it), laid out in millimetres for A4 or A3
-landscape; with grouping, one page for the whole group. Size and grouping come from the
+The sign prints each guest's name as large as it fits (visitplan.documents.fit measures it
+with the very face that draws it): on one line, or a Latin or Cyrillic name on two (given
+names, surname) in a condensed face when that prints it larger, laid out in millimetres for
+A4 or A3 landscape; with grouping, one page for the whole group. Size and grouping come from the
 command line, else the visit (`sign: {size: a3, group: true}`), else the configuration
 (`sign:`), so `run` rebuilds the sign the user chose. A name whose capitals print lower
 than READABLE_CAP_MM is reported as a warning Problem at the guest's line.
@@ -25,6 +26,7 @@ from visitplan.documents.pdf import render_pdfs
 from visitplan.documents.resources import templates_dir
 from visitplan.documents.welcome import render_welcome
 from visitplan.errors import InputError, Problem, RenderError
+from visitplan.rules.name_order import script_detail, split_name
 from visitplan.text.i18n import language, t
 
 PAPER = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}   # landscape, millimetres
@@ -34,10 +36,17 @@ PDF_FILL = 0.96
 READABLE_CAP_MM = 50.0
 # share of a height budget the texts may use, for rounding and line boxes
 SLACK = 0.96
+# names in these scripts are drawn in the condensed face of fonts.css (`.condensed`,
+# Roboto Condensed), which prints them about a fifth larger in the same width
+CONDENSED_SCRIPTS = ("latin", "cyrillic")
+# names in these scripts may go on two lines, cut at a space: between surname and given
+# names, or elsewhere if that prints the name this many times larger
+SPACED_SCRIPTS = ("latin", "cyrillic", "thai", "arabic")
+OTHER_CUT = 1.25
 
 # what the other printed documents (badges, tents) take from here
 __all__ = ["PAPER", "PDF_FILL", "Fitter", "Fonts", "Grid", "SignLayout", "find_logo",
-           "latin_name", "sign_layout", "readability", "sign_html", "render_sign",
+           "latin_name", "sign_name", "name_lines", "sign_layout", "readability", "sign_html", "render_sign",
            "render_welcome", "sign", "settings"]
 
 
@@ -86,7 +95,7 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
         people = [(sign_name(g, lang), latin_name(g), g.country) for g in visit.guests]
         grid = name_grid(fit, people, inner, (main_h - used) * SLACK, max_size=60 * k,
                          col_gap=10 * k, row_gap=5 * k, latin_ratio=0.45)
-        pages.append({"welcome": welcome, "company": company, "grid": grid})
+        pages.append({"welcome": welcome, "company": company, "grid": grid, "pad": 0.0})
     else:
         for guest in visit.guests:
             latin = latin_name(guest)
@@ -95,11 +104,20 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                 if guest.company else None
             used = used_top + (lt.size * 1.25 + gaps["name"] if lt else 0) \
                 + (co.size * 1.3 + gaps["latin"] if co else 0)
-            name = fit.text(sign_name(guest, lang), inner,
-                            min(120 * k, (main_h - used) / 1.2 * SLACK), bold=True,
-                            country=guest.country)
+            preferred, others = name_lines(sign_name(guest, lang), guest.country)
+            how = {"width": inner, "height": (main_h - used) * SLACK, "max_size": 120 * k,
+                   "bold": True, "country": guest.country,
+                   "role": ".condensed" if script_detail(guest.name) in CONDENSED_SCRIPTS
+                   else None}
+            name = fit.block(preferred, **how)
+            if others:
+                other = fit.block(others, **how)
+                if other.size > OTHER_CUT * name.size:
+                    name = other
+            # centred in the space above the footer: every height is known here
+            pad = max(0.0, (main_h - used - sum(h for h, _ in name.boxes)) / 2)
             pages.append({"welcome": welcome, "name": name, "latin": lt, "company": co,
-                          "grid": None})
+                          "grid": None, "pad": pad})
     host = visit.host
     text_w = inner - (0.25 * w + 8 * k if logo else 0)
     local = fit.text(host.company_local, text_w, 10 * k, bold=True, country=host.country) \
@@ -108,6 +126,32 @@ def sign_layout(visit, fit: Fitter, size: str = "a4", group: bool = False,
                      country=host.country)
     return SignLayout(size, w, h, margin, main_h, footer_h, footer_gap, pages,
                       {"local": local, "latin": latin}, logo, lang, gaps)
+
+
+def name_lines(name: str, country: str | None) -> tuple[list[list[str]], list[list[str]]]:
+    """The ways to set a guest's name on the sign, as (preferred, others): on one line, and
+    for a spaced name in Latin, Cyrillic, Thai or Arabic letters also on two, in the order
+    written. Preferred is the cut between the surname and the given names ("Thomas" /
+    "Müller", "Иванов" / "Иван Петрович"; a name without a surname after the name the
+    guest is called by, "Ahmad" / "bin Ismail"); the other cuts are taken only when they
+    print the name OTHER_CUT times larger ("Maximiliano Alejandro" / "Fernández-Gutiérrez",
+    where the surname found is "Alejandro Fernández-Gutiérrez")."""
+    words = name.split()
+    whole = " ".join(words)
+    if len(words) < 2 or script_detail(whole) not in SPACED_SCRIPTS:
+        return [[whole]], []
+    cuts = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    surname, given = split_name(whole, country)
+    first = None
+    if surname and whole.startswith(surname + " "):
+        first = [surname, whole[len(surname) + 1:]]
+    elif surname and whole.endswith(" " + surname):
+        first = [whole[:-len(surname) - 1], surname]
+    elif not surname and given and whole.startswith(given + " "):
+        first = [given, whole[len(given) + 1:]]
+    if first not in cuts:
+        return [[whole], *cuts], []
+    return [[whole], first], [cut for cut in cuts if cut != first]
 
 
 def cap_height_mm(text: Fitted) -> float:
