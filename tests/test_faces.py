@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.sign_helpers import text_runs
+from sign_helpers import text_runs
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
