@@ -20,8 +20,8 @@ import datetime as dt
 import hashlib
 
 from visitplan import __version__
-from visitplan.documents.context import home_times, travel_line
-from visitplan.text.i18n import t
+from visitplan.documents.context import home_times, staff_name, travel_line
+from visitplan.text.i18n import strings, t
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 ARRIVAL_LASTS = dt.timedelta(hours=1)
@@ -46,6 +46,21 @@ def item_keys(visit) -> dict[int, str]:
         seen[pair] = seen.get(pair, 0) + 1
         keys[item.index] = f"{item.kind}-{digest[:10]}-{seen[pair]}"
     return keys
+
+
+def contact_details(lang: str, name: str, phone: str | None, email: str | None) -> str:
+    """`doc.ics.contact` (Contact: {name}, {phone}, {email}) with only the details the
+    contact has: its separator is the language's own (，in zh), taken from the wording
+    between {name} and {phone}, so no language ends in ", ," or "，，"."""
+    texts = strings()["doc.ics.contact"]
+    wording = texts.get(lang) or texts["en"]
+    head, sep_tail = wording.split("{name}", 1) if "{name}" in wording else ("", "")
+    sep, rest = sep_tail.split("{phone}", 1) if "{phone}" in sep_tail else ("", "")
+    between, tail = rest.split("{email}", 1) if "{email}" in rest else ("", "")
+    if not sep or sep != between:
+        # an order or form the split does not know: fill the slots as written
+        return t("doc.ics.contact", lang, name=name, phone=phone or "", email=email or "")
+    return head + sep.join(part for part in (name, phone, email) if part) + tail
 
 
 def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
@@ -101,11 +116,8 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
                 for h in home_times(visit, moment, lang)]
 
     contact = visit.host.contact
-    name = contact.name
-    if contact.name_latin and contact.name_latin != contact.name:
-        name = t("doc.name_latin", lang, name=contact.name, latin=contact.name_latin)
-    contact_line = t("doc.ics.contact", lang, name=name, phone=contact.phone or "",
-                     email=contact.email or "").strip(" ,")
+    name = str(staff_name(contact, visit.host.country, lang))
+    contact_line = contact_details(lang, name, contact.phone, contact.email)
     arrival = visit.arrival
     met = t("doc.it.met_by", lang, name=name) if arrival.pickup else None
     event("arrival", t("doc.ics.arrival", lang, travel=travel_line(arrival, lang, True)),
