@@ -655,3 +655,24 @@ def test_our_code_spans_stay_code_and_the_users_are_escaped(session, examples_di
     assert "（`visitplan check`会列出" in md and "\\`" not in md
     assert "（<code>visitplan check</code>会列出" in html
     assert md_escape("`rm -rf`") == "\\`rm -rf\\`"
+
+
+def test_en_and_ko_documents_read_the_handbook_and_the_host_staff(session, examples_dir,
+                                                                  tmp_path):
+    """Handbook titles translated with the Chinese in brackets; the host's staff by the
+    Latin name first, never with 님 (the guest's honorific is not for our own people)."""
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    for lang, part, contact in (
+            ("en", "Part 6, Business reception etiquette (篇6 商务接待客户礼仪)",
+             "Host contact: Li Wei (李伟), Sales Manager, +86 138 0000 0000"),
+            ("ko", "제6편 비즈니스 고객 접대 예절 (篇6 商务接待客户礼仪)",
+             "담당자: Li Wei (李伟), Sales Manager, +86 138 0000 0000")):
+        prepare(session, visit, tmp_path / lang, "md", today=TODAY, lang=lang)
+        checklist = (tmp_path / lang / "checklist.md").read_text(encoding="utf-8")
+        itinerary = (tmp_path / lang / "itinerary.md").read_text(encoding="utf-8")
+        assert part in checklist and contact in checklist.splitlines()
+        assert "Li Wei (李伟)" in itinerary and "李伟 님" not in itinerary
+    prepare(session, visit, tmp_path / "zh", "md", today=TODAY, lang="zh")
+    checklist = (tmp_path / "zh" / "checklist.md").read_text(encoding="utf-8")
+    assert "对接人：李伟，Sales Manager，+86 138 0000 0000" in checklist.splitlines()
+    assert "（出处：篇6 商务接待客户礼仪；篇8 客户接待行为规范；" in checklist

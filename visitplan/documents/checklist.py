@@ -9,13 +9,13 @@ import datetime as dt
 
 from visitplan.documents.context import (Joined, comma, country_name, day, days, diet_label,
                                          guest, host, language_name, localized, moment,
-                                         named, pack_title, seniority, source, text,
-                                         travel_line)
+                                         named, pack_title, seniority, source,
+                                         staff_name, text, travel_line)
 from visitplan.documents.render import Phrase, strong
 from visitplan.rules.advice import extra_notes, late_tasks
 from visitplan.rules.engine import TOPICS
 from visitplan.text.dates import home_zone, parse_timestamp
-from visitplan.text.i18n import t
+from visitplan.text.i18n import language, t
 from visitplan.visit.config import DEPARTMENTS
 
 PLACE_GROUPS = (("pickup", ("pickup",)), ("company", ("company", "showroom")),
@@ -124,12 +124,17 @@ def _group_label(group: str, visit, lang: str) -> str:
 
 
 def _host(visit, lang: str) -> dict:
-    """The host with each person's line as the brief prints it: 李伟，销售经理，电话."""
+    """The host with each person's line as the brief prints it: 李伟，Sales Manager，电话
+    in Chinese; in a language read in other letters the Latin name first, as the guests
+    read it too (Li Wei (李伟), Sales Manager, phone)."""
     out = host(visit)
+    h = visit.host
     for who in ("contact", "leader"):
         person = out[who]
         if person is not None:
-            person["line"] = comma([person["name"], person["role"],
+            name = person["name"] if language(lang).script == "han" else \
+                staff_name(getattr(h, who), h.country, lang)
+            person["line"] = comma([name, person["role"],
                                     person["phone"] if who == "contact" else None], lang)
     return out
 
