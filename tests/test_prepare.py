@@ -218,7 +218,7 @@ def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
     assert any("Hilton Shenzhen Shekou Nanhai" in line for line in env)
     emo = [str(line) for line in needs["emotional"]["derived"]]
     assert any("김민준 (Purchasing Director) is the senior guest" in line
-               and "王建国 (Wang Jianguo)" in line for line in emo)
+               and "Wang Jianguo (王建国)" in line for line in emo)
     assert needs["information"]["notes"]          # the standard profile's 篇4 note
     topics = [e["label"] for e in ctx["etiquette"]]
     assert "Gifts" in topics and "Information needs" not in topics

@@ -9,7 +9,7 @@ import datetime as dt
 
 from visitplan.documents.context import (Joined, comma, country_name, day, days, diet_label,
                                          guest, host, language_name, localized, moment,
-                                         named, pack_title, seniority, source,
+                                         pack_title, seniority, source,
                                          staff_name, text, travel_line)
 from visitplan.documents.render import Phrase, strong
 from visitplan.rules.advice import extra_notes, late_tasks
@@ -38,6 +38,14 @@ def _jet_lag(visit, lang: str) -> list[Phrase]:
     return out
 
 
+def _ours(person, country: str, lang: str):
+    """One of the host's people as the staff read the name: as written in Chinese; in a
+    language read in other letters the Latin spelling first (Li Wei (李伟))."""
+    if language(lang).script == "han":
+        return text(person.name, country)
+    return staff_name(person, country, lang)
+
+
 def needs(visit, plan, lang: str) -> list[dict]:
     """篇4: the guest's information, environment and emotional needs, from the visit itself
     and from the profile notes on those topics."""
@@ -49,7 +57,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
     if visit.purpose:
         info.append(Phrase("doc.need.purpose", lang, purpose=text(visit.purpose)))
     if visit.arrival.pickup:
-        info.append(Phrase("doc.need.pickup", lang, name=text(h.contact.name, h.country),
+        info.append(Phrase("doc.need.pickup", lang, name=_ours(h.contact, h.country, lang),
                            travel=travel_line(visit.arrival, lang, True),
                            place=text(visit.arrival.place or "", h.country),
                            when=moment(visit.arrival.at, lang)))
@@ -64,7 +72,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
     env.extend(_jet_lag(visit, lang))
     senior = next((g for g in visit.guests if g.senior), None)
     if senior is not None:
-        leader = named(h.leader, h.country, lang) if h.leader else t("department.leader", lang)
+        leader = _ours(h.leader, h.country, lang) if h.leader else t("department.leader", lang)
         if senior.title:
             emo.append(Phrase("doc.need.senior", lang, name=text(senior.name, senior.country),
                               title=text(senior.title, senior.country), leader=leader))
@@ -132,8 +140,7 @@ def _host(visit, lang: str) -> dict:
     for who in ("contact", "leader"):
         person = out[who]
         if person is not None:
-            name = person["name"] if language(lang).script == "han" else \
-                staff_name(getattr(h, who), h.country, lang)
+            name = _ours(getattr(h, who), h.country, lang)
             person["line"] = comma([name, person["role"],
                                     person["phone"] if who == "contact" else None], lang)
     return out

@@ -89,14 +89,6 @@ def staff_name(person, country, lang: str):
     return name
 
 
-def named(person, country, lang: str):
-    """A person's name with the Latin spelling after it: 李伟 (Li Wei)."""
-    name = text(person.name, country)
-    if person.name_latin and person.name_latin != person.name:
-        return Phrase("doc.name_latin", lang, name=name, latin=person.name_latin)
-    return name
-
-
 def person(p, country) -> dict | None:
     """A host-side person (contact, leader) as the templates print them."""
     if p is None:
