@@ -15,7 +15,7 @@ from visitplan.documents.render import (CODE_SPAN, PAGE_LANG, NoBreak, Phrase,
                                         md_escape, md_with_code)
 from visitplan.text.dates import (format_date, format_datetime, format_time, home_name,
                                   home_zone)
-from visitplan.text.i18n import babel_locale, strings, t
+from visitplan.text.i18n import babel_locale, language, strings, t
 
 
 class Text(str):
@@ -80,13 +80,16 @@ def comma(parts, lang: str) -> Joined:
 
 
 def staff_name(person, country, lang: str):
-    """A host-side person as a guest reads the name: the Latin spelling first in a guest
-    language written in Latin letters or Hangul (Li Wei (李伟)), the Chinese first in
-    Chinese (李伟（Li Wei）); no honorific either way."""
+    """A host-side person as a guest reads the name, without honorific: Chinese first for a
+    reader of Chinese or Japanese (李伟（Li Wei）), the Latin spelling first for everyone
+    else (Li Wei (李伟)). Both take the language's own `doc.name_latin` brackets (a name and
+    its other spelling), so every guest language has the form without a key of its own."""
     name = text(person.name, country)
-    if person.name_latin and person.name_latin != person.name:
-        return Phrase("doc.staff_name", lang, name=name, latin=person.name_latin)
-    return name
+    if not person.name_latin or person.name_latin == person.name:
+        return name
+    if language(lang).script in ("han", "japanese"):
+        return Phrase("doc.name_latin", lang, name=name, latin=person.name_latin)
+    return Phrase("doc.name_latin", lang, name=person.name_latin, latin=name)
 
 
 def person(p, country) -> dict | None:
