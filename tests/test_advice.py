@@ -391,6 +391,7 @@ OFFERED_SLOTS = {   # keys whose callers pass more slots than one language uses
     "advice.date.day_month": {"day", "mon", "month"},        # a month name or its number
     "doc.date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
     "date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
+    "handbook.cite": {"part", "chinese"},          # zh cites as written, en/ko title it first
 }
 
 

@@ -54,7 +54,7 @@ def events(visit, lang: str) -> list[dict]:
     for e in out:
         what = e["what"]
         if e["where"]:
-            what = Phrase("doc.it.event_where", lang, what=what, where=e["where"],
+            what = Phrase("doc.event_where", lang, what=what, where=e["where"],
                           where_label=t("doc.it.where", lang))
         e["headline"] = Phrase("doc.label", lang, label=e["label"], value=what)
         e["time"] = format_time(e["at"], lang)
