@@ -1,5 +1,6 @@
 """Text lint of the rendered documents: the checklist and itinerary of every example, in
-Markdown and in HTML (its text), read as a Chinese or Korean reader reads them.
+Markdown and in HTML (its text), and the calendar's events, read as a Chinese or Korean
+reader reads them.
 
 The string lint (test_text_lint.py) reads the locale files, packs and templates one string
 at a time; this one reads what the templates glue together: a zh checklist or itinerary has
@@ -88,6 +89,12 @@ def rendered(session, path: Path, lang: str, fmt: str) -> dict[str, str]:
     for name in ("checklist", "itinerary"):
         source = files[f"{name}.{fmt}"].decode("utf-8")
         out[name] = html_text(source) if fmt == "html" else source
+    if fmt == "md":            # the calendar once: what a calendar shows of each event
+        import icalendar
+
+        events = icalendar.Calendar.from_ical(files["itinerary.ics"]).walk("VEVENT")
+        out["calendar"] = "\n".join(str(ev.get(field, "")) for ev in events
+                                    for field in ("SUMMARY", "DESCRIPTION"))
     return out
 
 
