@@ -168,3 +168,14 @@ def test_the_home_clock_is_named_as_people_say_it(hanbit):
     assert "한국 시간 11:35" in home("ko") and "대한민국" not in home("ko")
     assert "Korea time 11:35" in home("en") and "South Korea" not in home("en")
     assert "韩国时间11:35" in home("zh")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("th", "ผู้ประสานงาน: Li Wei อีเมล li@x.example"),
+    ("ar", "جهة الاتصال: \u2068Li Wei\u2069، \u2068li@x.example\u2069"),
+    ("ja", "ご連絡先：Li Wei、li@x.example"),
+])
+def test_a_missing_detail_takes_its_label_or_comma_with_it(lang, expected):
+    from visitplan.documents.calendar import contact_details
+
+    assert contact_details(lang, "Li Wei", None, "li@x.example") == expected

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from visitplan import __version__
 from visitplan.documents.context import home_times, staff_name, travel_line
@@ -48,19 +49,24 @@ def item_keys(visit) -> dict[int, str]:
     return keys
 
 
+# doc.ics.contact: its wording before, between and after the three details
+_CONTACT = re.compile(
+    r"(?P<head>[^{}]*)\{name\}(?P<before_phone>[^{}]*)\{phone\}(?P<before_email>[^{}]*)"
+    r"\{email\}(?P<tail>[^{}]*)", re.S)
+
+
 def contact_details(lang: str, name: str, phone: str | None, email: str | None) -> str:
     """`doc.ics.contact` (Contact: {name}, {phone}, {email}) with only the details the
-    contact has: its separator is the language's own (，in zh), taken from the wording
-    between {name} and {phone}, so no language ends in ", ," or "，，"."""
+    contact has: the wording just before {phone} and before {email} (the language's comma,
+    or a label such as Thai โทร.) goes with its detail, so no language ends in ", ," or
+    "，，" or shows a label without its number."""
     texts = strings()["doc.ics.contact"]
     wording = texts.get(lang) or texts["en"]
-    head, sep_tail = wording.split("{name}", 1) if "{name}" in wording else ("", "")
-    sep, rest = sep_tail.split("{phone}", 1) if "{phone}" in sep_tail else ("", "")
-    between, tail = rest.split("{email}", 1) if "{email}" in rest else ("", "")
-    if not sep or sep != between:
-        # an order or form the split does not know: fill the slots as written
+    m = _CONTACT.fullmatch(wording)
+    if m is None:       # another order or form: fill the slots as written
         return t("doc.ics.contact", lang, name=name, phone=phone or "", email=email or "")
-    return head + sep.join(part for part in (name, phone, email) if part) + tail
+    return (m["head"] + name + (m["before_phone"] + phone if phone else "")
+            + (m["before_email"] + email if email else "") + m["tail"])
 
 
 def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
