@@ -392,6 +392,7 @@ OFFERED_SLOTS = {   # keys whose callers pass more slots than one language uses
     "doc.date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
     "date.range_same_year": {"short_start", "long_start", "short_end", "long_end"},
     "sign.name": {"name", "spaced"},                        # as written, or spaced (ja)
+    "handbook.cite": {"part", "chinese"},          # zh cites as written, en/ko title it first
 }
 
 

@@ -43,7 +43,7 @@ def test_one_event_per_item_plus_arrival_and_departure_in_the_visit_zone(hanbit)
     assert str(first["LOCATION"]) == "Shenzhen Bao'an Airport T3"
     description = str(first["DESCRIPTION"])
     assert "李伟" in description and "+86 138 0000 0000" in description
-    assert "대한민국 시간 11:35" in description          # the guests' home time
+    assert "한국 시간 11:35" in description          # the guests' home time
     dinner = next(e for e in evs if str(e["SUMMARY"]) == "Welcome dinner")
     assert dinner.decoded("DTEND") - dinner.decoded("DTSTART") == dt.timedelta(hours=2)
     assert str(dinner["LOCATION"]) == "Xin Rong Ji Nanshan"
@@ -136,5 +136,46 @@ def test_summaries_are_one_sentence_in_each_language(hanbit):
     assert first("en") == ("Arrival: Flight OZ369 from Seoul Incheon (ICN)",
                            "Departure: Flight OZ370 to Seoul Incheon (ICN)")
     arrival, departure = first("zh")
-    assert arrival.endswith("Seoul Incheon (ICN)出发的航班 OZ369")
-    assert departure.endswith("前往Seoul Incheon (ICN)的航班 OZ370")
+    assert arrival.endswith("Seoul Incheon (ICN)出发的航班OZ369")
+    assert departure.endswith("前往Seoul Incheon (ICN)的航班OZ370")
+
+
+@pytest.mark.parametrize("lang, phone, email, expected", [
+    ("zh", None, None, "联系人：李伟（Li Wei）"),
+    ("zh", "+86 138", None, "联系人：李伟（Li Wei），+86 138"),
+    ("zh", None, "li@x.example", "联系人：李伟（Li Wei），li@x.example"),
+    ("en", None, None, "Contact: Li Wei (李伟)"),
+    ("en", "+86 138", "li@x.example", "Contact: Li Wei (李伟), +86 138, li@x.example"),
+    ("ko", None, "li@x.example", "담당자: Li Wei (李伟), li@x.example"),
+])
+def test_the_contact_line_holds_only_the_details_there_are(hanbit, lang, phone, email,
+                                                           expected):
+    """A contact without a phone or an email ends with the name, not with "，，" or ", ,";
+    the guest reads the host's staff by the name they can read first, without honorific."""
+    import dataclasses
+
+    contact = dataclasses.replace(hanbit.host.contact, phone=phone, email=email)
+    visit = dataclasses.replace(hanbit, host=dataclasses.replace(hanbit.host, contact=contact))
+    description = str(events(build_ics(visit, lang, dtstamp=STAMP))[1]["DESCRIPTION"])
+    assert description.splitlines()[-1] == expected
+
+
+def test_the_home_clock_is_named_as_people_say_it(hanbit):
+    """zone.KR of the locale files, not CLDR's 대한민국 시간 / South Korea Time."""
+    def home(lang):
+        return str(events(build_ics(hanbit, lang, dtstamp=STAMP))[0]["DESCRIPTION"])
+
+    assert "한국 시간 11:35" in home("ko") and "대한민국" not in home("ko")
+    assert "Korea time 11:35" in home("en") and "South Korea" not in home("en")
+    assert "韩国时间11:35" in home("zh")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("th", "ผู้ประสานงาน: Li Wei อีเมล li@x.example"),
+    ("ar", "جهة الاتصال: \u2068Li Wei\u2069، \u2068li@x.example\u2069"),
+    ("ja", "ご連絡先：Li Wei、li@x.example"),
+])
+def test_a_missing_detail_takes_its_label_or_comma_with_it(lang, expected):
+    from visitplan.documents.calendar import contact_details
+
+    assert contact_details(lang, "Li Wei", None, "li@x.example") == expected

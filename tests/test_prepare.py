@@ -122,8 +122,9 @@ def test_itinerary_days_events_home_time_and_pickup(session, examples_dir):
     day1 = ctx["days"][0]
     arrival = day1["events"][0]
     assert arrival["kind"] == "arrival" and arrival["time"] == "10:35"
-    assert arrival["home"] == [{"zone": "대한민국 시간", "time": "11:35", "date": None}]
-    assert str(arrival["detail"]) == "마중: 李伟 (Li Wei), 전화 +86 138 0000 0000"
+    assert arrival["home"] == [{"zone": "한국 시간", "time": "11:35", "date": None}]
+    # the host's staff by the name the guest reads, Latin first, no honorific
+    assert str(arrival["detail"]) == "마중: Li Wei (李伟), 전화 +86 138 0000 0000"
     assert [e["kind"] for e in day1["events"]] == ["arrival", "showroom", "meal"]
     assert day1["hotel"]["name"] == "Hilton Shenzhen Shekou Nanhai"
     assert ctx["days"][-1]["hotel"] is None                 # no night after departure
@@ -163,7 +164,7 @@ def test_contact_qr_carries_the_contact_as_a_vcard(session, examples_dir):
 
     uri = contact_qr(load(session, examples_dir, "hanbit-korean.yaml"))
     assert uri.startswith("data:image/png;base64,")
-    vcard = ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Li;Wei\r\nFN:李伟 (Li Wei)\r\n"
+    vcard = ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Li;Wei\r\nFN:Li Wei (李伟)\r\n"
              "ORG:Brightway Lighting Co.\\, Ltd. / 深圳明辉照明有限公司\r\n"
              "EMAIL:li.wei@brightway.example\r\nTEL:+86 138 0000 0000\r\n"
              "TITLE:Sales Manager\r\nEND:VCARD\r\n")
@@ -179,7 +180,7 @@ def test_checklist_groups_sorts_marks_overdue_and_done(session, examples_dir):
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     plan = session.plan(visit)
     ctx = checklist_context(visit, plan, "zh", TODAY, TICKS)
-    assert [g["label"] for g in ctx["groups"]] == ["接机/接站", "公司与展厅", "工厂", "访后跟进"]
+    assert [g["label"] for g in ctx["groups"]] == ["接机", "公司与展厅", "工厂", "访后跟进"]
     tasks = [t for g in ctx["groups"] for d in g["departments"] for t in d["tasks"]]
     assert len(tasks) == len(plan.tasks) == ctx["total"]
     for group in ctx["groups"]:
@@ -197,6 +198,10 @@ def test_checklist_groups_sorts_marks_overdue_and_done(session, examples_dir):
     assert "ft-guest-facts" not in {t["id"] for t in tasks}
     assert brief["due"] == "2026年12月1日（周二）09:00"
     assert brief["department"] == "业务部" and brief["profile"] == "外贸客户来访"
+    # … and it names every profile that asks for it
+    assert str(brief["profiles"]) == "标准接待、外贸客户来访"
+    sign = next(t for t in tasks if t["id"] == "std-pickup-sign")
+    assert str(sign["profiles"]) == "标准接待、外贸客户来访"
 
 
 def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
@@ -213,7 +218,7 @@ def test_checklist_brief_seniority_needs_and_notes(session, examples_dir):
     assert any("Hilton Shenzhen Shekou Nanhai" in line for line in env)
     emo = [str(line) for line in needs["emotional"]["derived"]]
     assert any("김민준 (Purchasing Director) is the senior guest" in line
-               and "王建国 (Wang Jianguo)" in line for line in emo)
+               and "Wang Jianguo (王建国)" in line for line in emo)
     assert needs["information"]["notes"]          # the standard profile's 篇4 note
     topics = [e["label"] for e in ctx["etiquette"]]
     assert "Gifts" in topics and "Information needs" not in topics
@@ -249,7 +254,7 @@ def test_itinerary_pdf_text_pages_fonts_and_size(hanbit_pdfs):
     text = pdftotext(path)
     for needle in ("김민준", "이서연", "Kim Minjun", "深圳明辉照明有限公司", "李伟",
                    "2026년 12월 8일(화)", "2026년 12월 10일(목)", "OZ369", "10:35",
-                   "대한민국 시간 11:35", "Hilton Shenzhen Shekou Nanhai", "Welcome dinner",
+                   "한국 시간 11:35", "Hilton Shenzhen Shekou Nanhai", "Welcome dinner",
                    "+86 138 0000 0000"):
         assert needle in text, needle
     reader = PdfReader(path)
@@ -270,7 +275,7 @@ def test_checklist_pdf_text_tasks_dates_and_marks(hanbit_pdfs, session, examples
     text = pdf_text(path)
     flat = re.sub(r"\s+", "", text)
     for needle in ("김민준", "王建国", "2026年12月1日（周二）09:00", "已逾期", "zhang.min已完成",
-                   "信息需求", "环境需求", "情感需求", "接机/接站", "公司与展厅", "访后跟进"):
+                   "信息需求", "环境需求", "情感需求", "接机", "公司与展厅", "访后跟进"):
         assert needle in flat, needle
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     for task in session.plan(visit).tasks:
@@ -564,12 +569,12 @@ def test_one_weekday_form_and_dates_that_do_not_break(session, examples_dir, tmp
     visit = load(session, examples_dir, "hanbit-korean.yaml")
     prepare(session, visit, tmp_path, "html", today=TODAY, ticks=TICKS, dtstamp=STAMP)
     checklist = (tmp_path / "checklist.html").read_text(encoding="utf-8")     # in zh
-    assert not re.search(r"周[一二三四五六日]", checklist)        # 星期四, never 周四
-    assert ('<span class="nobreak">2026年12月8日 星期二</span>至'
-            '<span class="nobreak">12月10日 星期四</span>') in checklist
-    assert '2026年12月1日 <span class="nobreak">星期二</span> 09:00' in checklist
+    assert "星期" not in checklist                    # 周四 throughout, never 星期四
+    assert ('<span class="nobreak">2026年12月8日（周二）</span>至'
+            '<span class="nobreak">12月10日（周四）</span>') in checklist
+    assert '2026年12月1日（<span class="nobreak">周二</span>）09:00' in checklist
     itinerary = (tmp_path / "itinerary.html").read_text(encoding="utf-8")     # in ko
-    assert ('<span class="nobreak">2026년 12월 8일(화)</span> ~ '
+    assert ('<span class="nobreak">2026년 12월 8일(화)</span>~'
             '<span class="nobreak">12월 10일(목)</span>') in itinerary
     assert "일 (" not in itinerary
 
@@ -580,8 +585,11 @@ def test_chinese_in_an_english_checklist_carries_its_language(session, examples_
     prepare(session, visit, tmp_path, "html", today=TODAY, lang="en", dtstamp=STAMP)
     html = (tmp_path / "checklist.html").read_text(encoding="utf-8")
     assert '<html lang="en" dir="ltr">' in html
-    sources = re.findall(r'<span class="source">\((.*?)\)</span>', html)
-    assert sources and all(s.startswith('<span lang="zh-Hans">篇') for s in sources), sources
+    # handbook titles translated, the Chinese citation in brackets and tagged Chinese
+    sources = re.findall(r'<span class="source"> \(Source: (.*?)\)</span>', html)
+    assert sources and all(s.startswith('Part ') for s in sources), sources
+    assert ('Part 6, Business reception etiquette (<span lang="zh-Hans">篇6 商务接待客户礼仪'
+            '</span>)') in sources[0]
     # every run of Han characters sits inside an element tagged Chinese
     body = html.split("<body", 1)[1]
     for m in re.finditer(r"[\u4e00-\u9fff]+", body):
@@ -603,3 +611,68 @@ def test_a_home_time_on_another_day_is_one_sentence(session, tmp_path):
     prepare(session, visit, tmp_path / "out", "md", today=TODAY)
     md = (tmp_path / "out" / "itinerary.md").read_text(encoding="utf-8")
     assert f"{home['zone']} 21:40 (Tue 8 Dec)" in md
+
+
+@pytest.mark.parametrize("by, zh, en, ko", [
+    ("flight", "接机", "Airport pickup", "공항 마중"),
+    ("train", "接站", "Station pickup", "역 마중"),
+    ("car", "接车", "Pickup by car", "차량 마중"),
+])
+def test_the_pickup_is_named_by_how_the_guests_come(session, examples_dir, by, zh, en, ko):
+    import dataclasses
+
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    visit = dataclasses.replace(visit, arrival=dataclasses.replace(visit.arrival, by=by))
+    plan = session.plan(visit)
+    for lang, label in (("zh", zh), ("en", en), ("ko", ko)):
+        ctx = checklist_context(visit, plan, lang, TODAY, {})
+        assert ctx["groups"][0]["label"] == label
+
+
+@pytest.mark.parametrize("diet, zh, en, ko", [
+    ("allergy:shellfish", "对虾蟹贝类海鲜过敏", "allergic to shellfish", "갑각류·조개류 알레르기"),
+    ("allergy:Peanuts", "对花生过敏", "allergic to peanuts", "땅콩 알레르기"),
+    ("allergy:prawns", "对虾蟹贝类海鲜过敏", "allergic to shellfish", "갑각류·조개류 알레르기"),
+    ("allergy:dairy", "对牛奶及乳制品过敏", "allergic to milk and dairy", "우유·유제품 알레르기"),
+    ("allergy:tree-nuts", "对坚果过敏", "allergic to tree nuts", "견과류 알레르기"),
+    ("allergy:durian", "对“durian”过敏", "allergic to “durian”", "'durian' 알레르기"),
+])
+def test_allergens_are_named_in_the_documents_language(diet, zh, en, ko):
+    from visitplan.documents.context import diet_label
+
+    assert [diet_label(diet, lang) for lang in ("zh", "en", "ko")] == [zh, en, ko]
+
+
+def test_our_code_spans_stay_code_and_the_users_are_escaped(session, examples_dir,
+                                                            tmp_path):
+    """A pack's `visitplan check` prints as a code span in Markdown and <code> in HTML; a
+    guest's name with backticks stays escaped."""
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    prepare(session, visit, tmp_path / "md", "md", today=TODAY, lang="zh")
+    prepare(session, visit, tmp_path / "html", "html", today=TODAY, lang="zh")
+    md = (tmp_path / "md" / "checklist.md").read_text(encoding="utf-8")
+    html = (tmp_path / "html" / "checklist.html").read_text(encoding="utf-8")
+    assert "（`visitplan check`会列出" in md and "\\`" not in md
+    assert "（<code>visitplan check</code>会列出" in html
+    assert md_escape("`rm -rf`") == "\\`rm -rf\\`"
+
+
+def test_en_and_ko_documents_read_the_handbook_and_the_host_staff(session, examples_dir,
+                                                                  tmp_path):
+    """Handbook titles translated with the Chinese in brackets; the host's staff by the
+    Latin name first, never with 님 (the guest's honorific is not for our own people)."""
+    visit = load(session, examples_dir, "hanbit-korean.yaml")
+    for lang, part, contact in (
+            ("en", "Part 6, Business reception etiquette (篇6 商务接待客户礼仪)",
+             "Host contact: Li Wei (李伟), Sales Manager, +86 138 0000 0000"),
+            ("ko", "제6편 비즈니스 고객 접대 예절 (篇6 商务接待客户礼仪)",
+             "담당자: Li Wei (李伟), Sales Manager, +86 138 0000 0000")):
+        prepare(session, visit, tmp_path / lang, "md", today=TODAY, lang=lang)
+        checklist = (tmp_path / lang / "checklist.md").read_text(encoding="utf-8")
+        itinerary = (tmp_path / lang / "itinerary.md").read_text(encoding="utf-8")
+        assert part in checklist and contact in checklist.splitlines()
+        assert "Li Wei (李伟)" in itinerary and "李伟 님" not in itinerary
+    prepare(session, visit, tmp_path / "zh", "md", today=TODAY, lang="zh")
+    checklist = (tmp_path / "zh" / "checklist.md").read_text(encoding="utf-8")
+    assert "对接人：李伟，Sales Manager，+86 138 0000 0000" in checklist.splitlines()
+    assert "（出处：篇6 商务接待客户礼仪；篇8 客户接待行为规范；" in checklist

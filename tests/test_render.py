@@ -45,13 +45,13 @@ def test_t_is_bound_to_the_language_and_keeps_the_slots_markup():
     template = "{{ t('doc.it.met_by', name=name) }}"
     name = Text("李伟", "zh-Hans")
     assert environment(None, "text", "ko").from_string(template).render(name=name) == \
-        "李伟 님이 마중 나갑니다"
+        "마중: 李伟"
     html = environment(None, "html", "en").from_string(template)
     with page_language("en"):
         assert html.render(name=name) == 'Met by <span lang="zh-Hans">李伟</span>'
     with page_language("zh"):                      # the page's own language: no tag
         assert environment(None, "html", "zh").from_string(template).render(
-            name=name) == "李伟接机"
+            name=name) == "由李伟迎接"
     assert str(Phrase("doc.it.day", "en", n=2)) == "Day 2"
 
 
@@ -61,6 +61,6 @@ def test_facts_and_dates_come_from_the_language_table_and_text_dates():
         '<html lang="zh-Hans" dir="ltr">'
     day = dt.date(2026, 12, 10)
     assert env.from_string("{{ d|date }}").render(d=day) == \
-        '<span class="nobreak">2026年12月10日 星期四</span>'
+        '<span class="nobreak">2026年12月10日（周四）</span>'
     ko = environment(None, "text", "ko")
     assert ko.from_string("{{ d|date('short') }}").render(d=day) == "12월 10일(목)"

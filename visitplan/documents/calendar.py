@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from visitplan import __version__
-from visitplan.documents.context import home_times, travel_line
-from visitplan.text.i18n import t
+from visitplan.documents.context import home_times, staff_name, travel_line
+from visitplan.text.i18n import strings, t
 
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 ARRIVAL_LASTS = dt.timedelta(hours=1)
@@ -46,6 +47,26 @@ def item_keys(visit) -> dict[int, str]:
         seen[pair] = seen.get(pair, 0) + 1
         keys[item.index] = f"{item.kind}-{digest[:10]}-{seen[pair]}"
     return keys
+
+
+# doc.ics.contact: its wording before, between and after the three details
+_CONTACT = re.compile(
+    r"(?P<head>[^{}]*)\{name\}(?P<before_phone>[^{}]*)\{phone\}(?P<before_email>[^{}]*)"
+    r"\{email\}(?P<tail>[^{}]*)", re.S)
+
+
+def contact_details(lang: str, name: str, phone: str | None, email: str | None) -> str:
+    """`doc.ics.contact` (Contact: {name}, {phone}, {email}) with only the details the
+    contact has: the wording just before {phone} and before {email} (the language's comma,
+    or a label such as Thai โทร.) goes with its detail, so no language ends in ", ," or
+    "，，" or shows a label without its number."""
+    texts = strings()["doc.ics.contact"]
+    wording = texts.get(lang) or texts["en"]
+    m = _CONTACT.fullmatch(wording)
+    if m is None:       # another order or form: fill the slots as written
+        return t("doc.ics.contact", lang, name=name, phone=phone or "", email=email or "")
+    return (m["head"] + name + (m["before_phone"] + phone if phone else "")
+            + (m["before_email"] + email if email else "") + m["tail"])
 
 
 def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
@@ -101,11 +122,8 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
                 for h in home_times(visit, moment, lang)]
 
     contact = visit.host.contact
-    name = contact.name
-    if contact.name_latin and contact.name_latin != contact.name:
-        name = t("doc.name_latin", lang, name=contact.name, latin=contact.name_latin)
-    contact_line = t("doc.ics.contact", lang, name=name, phone=contact.phone or "",
-                     email=contact.email or "").strip(" ,")
+    name = str(staff_name(contact, visit.host.country, lang))
+    contact_line = contact_details(lang, name, contact.phone, contact.email)
     arrival = visit.arrival
     met = t("doc.it.met_by", lang, name=name) if arrival.pickup else None
     event("arrival", t("doc.ics.arrival", lang, travel=travel_line(arrival, lang, True)),

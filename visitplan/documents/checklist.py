@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from visitplan.documents.context import (country_name, day, days, diet_label, guest, host,
-                                         language_name, localized, moment, named,
-                                         pack_title, seniority, text, travel_line)
-from visitplan.documents.render import Phrase
+from visitplan.documents.context import (Joined, comma, country_name, day, days, diet_label,
+                                         guest, host, language_name, localized, moment,
+                                         pack_title, seniority, source,
+                                         staff_name, text, travel_line)
+from visitplan.documents.render import Phrase, strong
 from visitplan.rules.advice import extra_notes, late_tasks
 from visitplan.rules.engine import TOPICS
 from visitplan.text.dates import home_zone, parse_timestamp
-from visitplan.text.i18n import t
+from visitplan.text.i18n import language, t
 from visitplan.visit.config import DEPARTMENTS
 
 PLACE_GROUPS = (("pickup", ("pickup",)), ("company", ("company", "showroom")),
@@ -37,6 +38,14 @@ def _jet_lag(visit, lang: str) -> list[Phrase]:
     return out
 
 
+def _ours(person, country: str, lang: str):
+    """One of the host's people as the staff read the name: as written in Chinese; in a
+    language read in other letters the Latin spelling first (Li Wei (李伟))."""
+    if language(lang).script == "han":
+        return text(person.name, country)
+    return staff_name(person, country, lang)
+
+
 def needs(visit, plan, lang: str) -> list[dict]:
     """篇4: the guest's information, environment and emotional needs, from the visit itself
     and from the profile notes on those topics."""
@@ -48,7 +57,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
     if visit.purpose:
         info.append(Phrase("doc.need.purpose", lang, purpose=text(visit.purpose)))
     if visit.arrival.pickup:
-        info.append(Phrase("doc.need.pickup", lang, name=text(h.contact.name, h.country),
+        info.append(Phrase("doc.need.pickup", lang, name=_ours(h.contact, h.country, lang),
                            travel=travel_line(visit.arrival, lang, True),
                            place=text(visit.arrival.place or "", h.country),
                            when=moment(visit.arrival.at, lang)))
@@ -63,7 +72,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
     env.extend(_jet_lag(visit, lang))
     senior = next((g for g in visit.guests if g.senior), None)
     if senior is not None:
-        leader = named(h.leader, h.country, lang) if h.leader else t("department.leader", lang)
+        leader = _ours(h.leader, h.country, lang) if h.leader else t("department.leader", lang)
         if senior.title:
             emo.append(Phrase("doc.need.senior", lang, name=text(senior.name, senior.country),
                               title=text(senior.title, senior.country), leader=leader))
@@ -77,7 +86,7 @@ def needs(visit, plan, lang: str) -> list[dict]:
         emo.append(Phrase("doc.need.journey", lang, origin=text(visit.arrival.origin)))
     out = []
     for topic in NEED_TOPICS:
-        notes = [{"text": text(localized(n.text, lang)),
+        notes = [{"text": text(localized(n.text, lang), code=True),
                   "profile": pack_title(plan, n.profile, lang)}
                  for n in plan.notes if n.topic == topic]
         out.append({"topic": topic, "label": t(f"topic.{topic}", lang),
@@ -88,7 +97,8 @@ def needs(visit, plan, lang: str) -> list[dict]:
 def seasonal(visit, plan, today: dt.date, lang: str) -> list[dict]:
     """Notes that depend on the visit's dates (Ramadan for guests who eat halal), from
     visitplan.rules.advice.extra_notes."""
-    return [{"topic": t(f"topic.{note.topic}", lang), "text": text(localized(note.text, lang)),
+    return [{"topic": t(f"topic.{note.topic}", lang),
+             "text": text(localized(note.text, lang), code=True),
              "profile": pack_title(plan, note.profile, lang)}
             for note in extra_notes(visit, today)]
 
@@ -100,13 +110,40 @@ def _task(task, plan, lang: str, late: set, ticks: dict) -> dict:
     if done:
         done_at = moment(when, lang) if when else done[1]
     return {
-        "id": task.id, "text": text(task.text_in(lang)),
+        "id": task.id, "text": text(task.text_in(lang), code=True),
         "due": moment(task.due, lang, "long"),
         "department": t(f"department.{task.department}", lang),
         "profile": pack_title(plan, task.profile, lang),
+        # a duty several profiles ask for (visitplan.rules.duties) names all of them
+        "profiles": Joined([pack_title(plan, name, lang)
+                            for name in (task.sources or [task.profile])],
+                           t("doc.list_sep", lang)),
         "urgent": task.id in late and not done, "done": bool(done),
         "done_by": done[0] if done else None, "done_at": done_at,
     }
+
+
+def _group_label(group: str, visit, lang: str) -> str:
+    """A place group's heading; the pickup's by how the guests come: 接机 for a flight,
+    接站 for a train, 接车 for a car."""
+    if group == "pickup" and visit.arrival.by in ("flight", "train", "car"):
+        return t(f"doc.group.pickup.{visit.arrival.by}", lang)
+    return t(f"doc.group.{group}", lang)
+
+
+def _host(visit, lang: str) -> dict:
+    """The host with each person's line as the brief prints it: 李伟，Sales Manager，电话
+    in Chinese; in a language read in other letters the Latin name first, as the guests
+    read it too (Li Wei (李伟), Sales Manager, phone)."""
+    out = host(visit)
+    h = visit.host
+    for who in ("contact", "leader"):
+        person = out[who]
+        if person is not None:
+            name = _ours(getattr(h, who), h.country, lang)
+            person["line"] = comma([name, person["role"],
+                                    person["phone"] if who == "contact" else None], lang)
+    return out
 
 
 def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> dict:
@@ -126,11 +163,11 @@ def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> di
                 departments.append({"label": t(f"department.{dept}", lang),
                                     "tasks": [_task(task, plan, lang, late, ticks)
                                               for task in mine]})
-        groups.append({"label": t(f"doc.group.{group}", lang), "departments": departments,
+        groups.append({"label": _group_label(group, visit, lang), "departments": departments,
                        "count": len(tasks)})
     etiquette = []
     for topic in (topic for topic in TOPICS if topic not in NEED_TOPICS):
-        notes = [{"text": text(localized(n.text, lang)),
+        notes = [{"text": text(localized(n.text, lang), code=True),
                   "profile": pack_title(plan, n.profile, lang)}
                  for n in plan.notes if n.topic == topic]
         if notes:
@@ -140,16 +177,24 @@ def checklist_context(visit, plan, lang: str, today: dt.date, ticks: dict) -> di
         entry = guest(g)
         entry.update(rank=rank, country_name=country_name(g.country, lang),
                      diet=[diet_label(d, lang) for d in g.diet])
+        badges = [t("doc.ck.senior", lang)] if g.senior else []
+        badges += ["VIP"] if g.vip else []
+        name = strong(entry["name"])
+        if badges:
+            name = Phrase("doc.aside", lang, text=name,
+                          aside=Joined(badges, t("doc.list_sep", lang)))
+        entry["line"] = comma([name, entry["name_latin"]], lang)
+        entry["work"] = comma([entry["title"], entry["company"]], lang)
         guests.append(entry)
     arrival = visit.arrival.at.astimezone(visit.tz).date()
     departure = visit.departure.at.astimezone(visit.tz).date()
     return {
         "kind": "checklist", "lang": lang, "title": text(visit.title),
         "purpose": text(visit.purpose), "dates": days(arrival, departure, lang),
-        "printed": day(today, lang, "long"), "host": host(visit), "guests": guests,
+        "printed": day(today, lang, "long"), "host": _host(visit, lang), "guests": guests,
         "profiles": [{"title": text(localized(p.title, lang)),
-                      "summary": text(localized(p.summary, lang)),
-                      "source": text(p.source)} for p in plan.profiles],
+                      "summary": text(localized(p.summary, lang), code=True),
+                      "source": source(p.source, lang)} for p in plan.profiles],
         "etiquette": etiquette, "needs": needs(visit, plan, lang),
         "extra": seasonal(visit, plan, today, lang), "groups": groups,
         "late": sum(1 for g in groups for d in g["departments"] for x in d["tasks"]

@@ -6,14 +6,16 @@ the welcome screen and the calendar.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from markupsafe import Markup, escape
 
 from visitplan.documents.pdf import lang_of
-from visitplan.documents.render import PAGE_DIR, PAGE_LANG, NoBreak, Phrase, direction_of
+from visitplan.documents.render import (CODE_SPAN, PAGE_DIR, PAGE_LANG, NoBreak, Phrase,
+                                        direction_of, md_escape, md_with_code)
 from visitplan.text.dates import (format_date, format_datetime, format_time, home_name,
                                   home_zone)
-from visitplan.text.i18n import babel_locale, strings, t
+from visitplan.text.i18n import babel_locale, language, strings, t
 
 
 class Text(str):
@@ -21,16 +23,22 @@ class Text(str):
     it prints inside `<span lang=…>` when that differs from the page's language, so the
     right face draws it (a Korean name in a Chinese checklist stays in a Korean face, the
     Chinese source title of a rule pack in an English one in a Chinese face); everywhere
-    else it is a str."""
+    else it is a str. Our own wording (`code=True`: the packs' notes and tasks) prints its
+    `code spans` as code, in HTML and in Markdown; the user's values never do."""
 
     lang: str | None
+    code: bool
 
-    def __new__(cls, value, lang: str | None = None):
+    def __new__(cls, value, lang: str | None = None, code: bool = False):
         obj = super().__new__(cls, value)
         obj.lang = lang
+        obj.code = code
         return obj
 
     def __html__(self) -> str:
+        inner = escape(str(self))
+        if self.code:
+            inner = Markup(CODE_SPAN.sub(lambda m: f"<code>{m.group()[1:-1]}</code>", inner))
         lang = self.lang if self.lang and self.lang != PAGE_LANG.get() else None
         # a Latin name in an Arabic page (or an Arabic one in a Latin page) is set in its
         # own direction, so "Co., Ltd." keeps its full stop at the end
@@ -38,25 +46,60 @@ class Text(str):
         own_dir = direction_of(str(self)) if page_dir else None
         own_dir = own_dir if own_dir and own_dir != page_dir else None
         if lang and own_dir:
-            return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, own_dir, str(self))
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, own_dir, inner)
         if lang:
-            return Markup('<span lang="{}">{}</span>').format(lang, str(self))
+            return Markup('<span lang="{}">{}</span>').format(lang, inner)
         if own_dir:
-            return Markup('<span dir="{}">{}</span>').format(own_dir, str(self))
-        return escape(str(self))
+            return Markup('<span dir="{}">{}</span>').format(own_dir, inner)
+        return inner
+
+    def __markdown__(self) -> str:
+        return md_with_code(str(self)) if self.code else md_escape(str(self))
 
 
-def text(value, country: str | None = None) -> Text | None:
-    """`value` as a Text tagged with the language its script says (None stays None)."""
-    return None if value is None else Text(value, lang_of(value, country))
+def text(value, country: str | None = None, code: bool = False) -> Text | None:
+    """`value` as a Text tagged with the language its script says (None stays None);
+    `code` for our own wording, whose `code spans` print as code."""
+    return None if value is None else Text(value, lang_of(value, country), code)
 
 
-def named(person, country, lang: str):
-    """A person's name with the Latin spelling after it: 李伟 (Li Wei)."""
+class Joined:
+    """Parts printed one after the other with a separator (the language's comma), the empty
+    ones left out, each keeping its own markup in HTML and Markdown."""
+
+    def __init__(self, parts, sep):
+        self.parts = [part for part in parts if part]
+        self.sep = str(sep)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __str__(self) -> str:
+        return self.sep.join(str(part) for part in self.parts)
+
+    def __html__(self) -> str:
+        return Markup(escape(self.sep)).join(escape(part) for part in self.parts)
+
+    def __markdown__(self) -> str:
+        return md_escape(self.sep).join(str(md_escape(part)) for part in self.parts)
+
+
+def comma(parts, lang: str) -> Joined:
+    """The non-empty `parts` joined by the language's comma: 李伟，销售经理 / Li Wei, Sales."""
+    return Joined(parts, t("doc.comma", lang))
+
+
+def staff_name(person, country, lang: str):
+    """A host-side person as a guest reads the name, without honorific: Chinese first for a
+    reader of Chinese or Japanese (李伟（Li Wei）), the Latin spelling first for everyone
+    else (Li Wei (李伟)). Both take the language's own `doc.name_latin` brackets (a name and
+    its other spelling), so every guest language has the form without a key of its own."""
     name = text(person.name, country)
-    if person.name_latin and person.name_latin != person.name:
+    if not person.name_latin or person.name_latin == person.name:
+        return name
+    if language(lang).script in ("han", "japanese"):
         return Phrase("doc.name_latin", lang, name=name, latin=person.name_latin)
-    return name
+    return Phrase("doc.name_latin", lang, name=person.name_latin, latin=name)
 
 
 def person(p, country) -> dict | None:
@@ -162,10 +205,43 @@ def language_name(code: str, lang: str) -> str:
     return Locale.parse(babel_locale(lang)).languages.get(code.replace("-", "_"), code)
 
 
+# what guests type after `allergy:` → the allergen key of the locale files (allergen.<key>)
+ALLERGENS = {
+    "peanut": "peanut", "groundnut": "peanut",
+    "nut": "nuts", "tree nut": "nuts", "almond": "nuts", "walnut": "nuts", "cashew": "nuts",
+    "hazelnut": "nuts", "pistachio": "nuts", "pecan": "nuts",
+    "shellfish": "shellfish", "shrimp": "shellfish", "prawn": "shellfish",
+    "crab": "shellfish", "lobster": "shellfish", "crustacean": "shellfish",
+    "crayfish": "shellfish",
+    "mollusc": "molluscs", "mollusk": "molluscs", "squid": "molluscs",
+    "octopus": "molluscs", "clam": "molluscs", "oyster": "molluscs", "mussel": "molluscs",
+    "scallop": "molluscs",
+    "fish": "fish", "milk": "milk", "dairy": "milk", "egg": "egg", "gluten": "gluten",
+    "wheat": "wheat", "soy": "soy", "soya": "soy", "soybean": "soy", "sesame": "sesame",
+    "celery": "celery", "mustard": "mustard", "sulphite": "sulphites",
+    "sulfite": "sulphites", "lupin": "lupin", "lupine": "lupin",
+}
+
+
+def allergen(word: str) -> str | None:
+    """The allergen key for what a guest typed (peanuts → peanut, prawns → shellfish), or
+    None when it is not one of the common allergens."""
+    key = " ".join(word.casefold().replace("_", " ").replace("-", " ").split())
+    for candidate in (key, key[:-2] if key.endswith("es") else key, key.rstrip("s")):
+        if candidate in ALLERGENS:
+            return ALLERGENS[candidate]
+    return None
+
+
 def diet_label(diet: str, lang: str) -> str:
-    """A diet in `lang`: no pork, 清真, allergy to peanuts."""
+    """A diet in `lang`: no pork, 清真, 对花生过敏; an allergen outside the vocabulary is
+    quoted as typed (对“榴莲”过敏)."""
     if diet.startswith("allergy:"):
-        return t("doc.diet.allergy", lang, what=diet.split(":", 1)[1])
+        word = diet.split(":", 1)[1].strip()
+        key = allergen(word)
+        if key is None:
+            return t("doc.diet.allergy_other", lang, what=word)
+        return t("doc.diet.allergy", lang, what=t(f"allergen.{key}", lang))
     return t(f"doc.diet.{diet}", lang)
 
 
@@ -179,6 +255,27 @@ def pack_title(plan, name: str, lang: str):
     zh-only title in a ko or en checklist is drawn by a Chinese face)."""
     pack = next((p for p in plan.profiles if p.name == name), None)
     return text(localized(pack.title, lang)) if pack else name
+
+
+HANDBOOK_PART = re.compile(r"^篇([1-9])(?![0-9])")
+
+
+def source(citation: str | None, lang: str):
+    """A pack's `source:` for a reader of `lang`: each of its citations (split at `; `)
+    naming a handbook part gets the part's translated title, with the Chinese in brackets
+    (Part 6, Business reception etiquette (篇6 商务接待客户礼仪)); other citations print as
+    written. The citations are joined by the language's semicolon."""
+    if not citation:
+        return None
+    parts = []
+    for cite in citation.split("; "):
+        m = HANDBOOK_PART.match(cite)
+        if m:
+            parts.append(Phrase("handbook.cite", lang, chinese=text(cite, "CN"),
+                                part=t(f"handbook.{m.group(1)}", lang)))
+        else:
+            parts.append(text(cite, "CN"))
+    return Joined(parts, t("doc.ck.source_sep", lang))
 
 
 def capital(label: str) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from visitplan.documents.context import (capital, day, days, guest, home_times, host,
-                                         named, seniority, text, travel_line)
-from visitplan.documents.render import Phrase
+from visitplan.documents.context import (Joined, capital, comma, day, days, guest,
+                                         home_times, host, seniority, staff_name, text,
+                                         travel_line)
+from visitplan.documents.render import Phrase, strong
 from visitplan.rules.names import split_name
 from visitplan.text.dates import format_datetime, format_time
 from visitplan.text.i18n import t
@@ -28,7 +29,7 @@ def events(visit, lang: str) -> list[dict]:
     met_by = None
     if visit.arrival.pickup:
         key = "doc.it.met_by_phone" if contact.phone else "doc.it.met_by"
-        met_by = Phrase(key, lang, name=named(contact, host_country, lang),
+        met_by = Phrase(key, lang, name=staff_name(contact, host_country, lang),
                         phone=contact.phone or "")
     out = [{
         "kind": "arrival", "at": visit.arrival.at, "until": None,
@@ -51,6 +52,11 @@ def events(visit, lang: str) -> list[dict]:
     order = {"arrival": 0, "departure": 2}
     out.sort(key=lambda e: (e["at"], order.get(e["kind"], 1)))
     for e in out:
+        what = e["what"]
+        if e["where"]:
+            what = Phrase("doc.event_where", lang, what=what, where=e["where"],
+                          where_label=t("doc.it.where", lang))
+        e["headline"] = Phrase("doc.label", lang, label=e["label"], value=what)
         e["time"] = format_time(e["at"], lang)
         e["end"] = format_time(e["until"], lang) if e["until"] else None
         if e["until"] and e["until"].date() != e["at"].date():
@@ -101,17 +107,52 @@ def itinerary_context(visit, lang: str) -> dict:
             "number": n + 1, "label": t("doc.it.day", lang, n=n + 1),
             "date": day(date, lang, "long"), "events": todays,
             "timeline": timeline(todays, date),
-            "hotel": {"name": text(hotel.name, visit.host.country),
-                      "address": text(hotel.address, visit.host.country)}
+            "hotel": _hotel(hotel, visit.host.country, lang)
             if hotel is not None and date < last else None,
         })
     return {"kind": "itinerary", "lang": lang, "title": text(visit.title),
             "purpose": text(visit.purpose), "dates": days(first, last, lang),
-            "host": host(visit), "guests": [guest(g) for g in seniority(visit)],
-            "days": out_days, "qr": contact_qr(visit)}
+            "host": _host(visit, lang), "guests": [_guest(g, lang) for g in seniority(visit)],
+            "days": out_days, "qr": contact_qr(visit, lang)}
 
 
-def contact_qr(visit) -> str:
+def _hotel(hotel, country, lang: str) -> dict:
+    name, address = text(hotel.name, country), text(hotel.address, country)
+    return {"name": name, "address": address,
+            "line": Phrase("doc.label", lang, label=t("doc.it.hotel", lang),
+                           value=comma([strong(name), address], lang))}
+
+
+def _guest(g, lang: str) -> dict:
+    """A guest on the cover: the name (with its Latin spelling), title and company, the
+    language's own brackets and commas between them."""
+    out = guest(g)
+    name = strong(out["name"])
+    if out["name_latin"]:
+        name = Phrase("doc.name_latin", lang, name=name, latin=out["name_latin"])
+    out["work"] = comma([out["title"], out["company"]], lang)
+    out["line"] = comma([name, out["work"]], lang)
+    return out
+
+
+def _host(visit, lang: str) -> dict:
+    """The host as the guest reads it: the company line, and the contact by the name the
+    guest can read first (Li Wei (李伟) in en and ko, 李伟（Li Wei）in zh)."""
+    out = host(visit)
+    h = visit.host
+    out["line"] = Phrase("doc.label", lang, label=t("doc.it.host", lang),
+                         value=Joined([out["company_local"], out["company"]], " / "))
+    out["guests_label"] = Phrase("doc.label_end", lang, label=t("doc.it.guests", lang))
+    contact = out["contact"]
+    contact["shown"] = staff_name(h.contact, h.country, lang)
+    contact["line"] = Phrase("doc.label", lang, label=t("doc.it.contact_plain", lang),
+                             value=Joined([comma([strong(contact["shown"]), contact["role"]],
+                                                 lang),
+                                           contact["phone"], contact["email"]], " · "))
+    return out
+
+
+def contact_qr(visit, lang: str | None = None) -> str:
     """The host contact as a vCard in a QR code (PNG data URL), so the guest saves the
     contact in one scan."""
     import segno
@@ -120,8 +161,7 @@ def contact_qr(visit) -> str:
     contact, h = visit.host.contact, visit.host
     latin = contact.name_latin or contact.name
     surname, given = split_name(latin, h.country)
-    display = contact.name + (f" ({contact.name_latin})" if contact.name_latin
-                              and contact.name_latin != contact.name else "")
+    display = str(staff_name(contact, h.country, lang or visit.language))
     org = h.company + (f" / {h.company_local}" if h.company_local else "")
     data = segno.helpers.make_vcard_data(
         name=f"{surname};{given}", displayname=display, email=contact.email,

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visitplan.documents.context import diet_label
 from visitplan.documents.pdf import render_pdfs
 from visitplan.documents.render import html_environment
 from visitplan.documents.resources import templates_dir
@@ -144,13 +145,8 @@ def seat_order(n: int, cohost: bool) -> list[int]:
 
 
 def diet_marks(guest, lang: str) -> list[str]:
-    marks = []
-    for diet in guest.diet:
-        if diet.startswith("allergy:"):
-            marks.append(t("doc.diet.allergy", lang, what=diet.split(":", 1)[1]))
-        else:
-            marks.append(t(f"doc.diet.{diet}", lang))
-    return marks
+    """A guest's diets as the seating chart marks them, allergens in `lang` (对花生过敏)."""
+    return [diet_label(diet, lang) for diet in guest.diet]
 
 
 def seating(visit, fit: Fitter, lang: str) -> list[Seat]:

@@ -5,7 +5,9 @@ scaffold is rendered by an environment made here.
   built-in is also reachable as `builtin/<name>`, so a user's template can extend the file
   it replaces and override a single block.
 * Undefined names fail (StrictUndefined); HTML is autoescaped, plain text and Markdown are
-  not (Markdown escapes every value it prints instead, see `md_escape`).
+  not (Markdown escapes every value it prints instead, see `md_escape`; a value that knows
+  its own Markdown, `__markdown__`, prints that: a Phrase, a `strong(...)` value, our own
+  wording whose `code spans` stay code).
 * With a language, the environment carries the one translator, `t(key, **slots)`, bound to
   it (a `Phrase`: plain text in text, HTML whose slot values keep their `lang` in HTML), the
   language facts of visitplan.text.i18n.language (`lang`, `html_lang`, `dir`, `script`),
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -74,9 +77,18 @@ class Phrase:
     def __str__(self) -> str:
         return translate(self.key, self.lang, **{k: str(v) for k, v in self.values.items()})
 
-    def __html__(self) -> str:
+    def _text(self) -> str:
         texts = strings()[self.key]
-        return Markup(escape(texts.get(self.lang) or texts["en"])).format(**self.values)
+        return texts.get(self.lang) or texts["en"]
+
+    def __html__(self) -> str:
+        return Markup(escape(self._text())).format(**self.values)
+
+    def __markdown__(self) -> str:
+        """The wording escaped for Markdown (its own `code spans` kept), each slot value
+        escaped as md_escape escapes it, so a slot may hold a strong() value or another
+        Phrase."""
+        return md_with_code(self._text(), self.values)
 
     def __eq__(self, other) -> bool:
         return str(self) == str(other)
@@ -107,15 +119,78 @@ class NoBreak(str):
         return Markup('{}<span class="nobreak">{}</span>{}').format(before, self.keep, after)
 
 
+class Strong(str):
+    """Text printed in bold: <strong> in HTML, **…** in Markdown. What it wraps keeps its
+    own markup (a name tagged with its language stays tagged inside the <strong>)."""
+
+    inner: object
+
+    def __new__(cls, value):
+        obj = super().__new__(cls, str(value))
+        obj.inner = value
+        return obj
+
+    def __html__(self) -> str:
+        return Markup("<strong>{}</strong>").format(self.inner)
+
+    def __markdown__(self) -> str:
+        return f"**{md_escape(self.inner)}**"
+
+
+def strong(value):
+    """`value` in bold; nothing for an empty value."""
+    return Strong(value) if value else ""
+
+
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def md_with_code(text: str, values: dict | None = None) -> str:
+    """Our own wording for Markdown: everything escaped but its `code spans`, which stay
+    code spans (a command such as `visitplan check` in a pack's note). With `values`, `text`
+    is a locale template: each {slot} is filled with its value, escaped by md_escape
+    outside a code span and as it is inside one."""
+    def fill(piece: str, code: bool) -> str:
+        if values is None:
+            return piece if code else _md_chars(piece)
+        out, last = [], 0
+        for m in SLOT.finditer(piece):
+            literal = piece[last:m.start()]
+            out.append(literal if code else _md_chars(literal))
+            value = values[m.group(1)]
+            out.append(str(value) if code else str(md_escape(value)))
+            last = m.end()
+        tail = piece[last:]
+        out.append(tail if code else _md_chars(tail))
+        return "".join(out)
+
+    out, last = [], 0
+    for m in CODE_SPAN.finditer(text):
+        out.append(fill(text[last:m.start()], False))
+        out.append(fill(m.group(), True))
+        last = m.end()
+    out.append(fill(text[last:], False))
+    return "".join(out)
+
+
 def md_escape(value):
     """Every value a Markdown template prints is escaped, so a name like `<img src=...>` or
-    `*bold*` shows as written when pasted into a wiki or chat."""
+    `*bold*` shows as written when pasted into a wiki or chat. A value with its own
+    `__markdown__` (a Phrase, strong(), our own wording) prints that instead."""
     if value is None:
         return ""
-    if not isinstance(value, (str, Phrase)):
+    markdown = getattr(value, "__markdown__", None)
+    if markdown is not None:
+        return markdown()
+    if not isinstance(value, str):
         return value
+    return _md_chars(value)
+
+
+def _md_chars(value: str) -> str:
     out = []
-    for ch in str(value):
+    for ch in value:
         if ch in "\\`*_[]<>|~#":
             out.append("\\" + ch)
         elif ch == "\n":
@@ -168,6 +243,7 @@ def environment(user_dir: Path | None = None, kind: str = "html",
     if lang is not None:
         facts = language(lang)
         env.globals.update(t=lambda key, **values: Phrase(key, lang, **values), lang=lang,
+                           strong=strong,
                            html_lang=facts.html, dir=facts.dir, script=facts.script)
         env.filters["date"] = lambda day, style="long": NoBreak(
             dates.format_date(day, lang, style))

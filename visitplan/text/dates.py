@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
 
-from visitplan.text.i18n import babel_locale, t
+from visitplan.text.i18n import babel_locale, strings, t
 
 STYLES = ("long", "short", "weekday", "time")
 
@@ -108,9 +108,14 @@ def home_zone(country: str, at: dt.datetime) -> ZoneInfo | None:
 
 
 def home_name(country: str, lang: str) -> str:
-    """How a reader names a country's clock: 대한민국 시간, 韩国时间, South Korea Time."""
+    """How a reader names a country's clock: the locale file's `zone.<country>` where the
+    language has one (한국 시간, 韩国时间, Korea time: CLDR's 대한민국 시간 and South Korea
+    Time are not what people say), else CLDR's region format (德国时间, Germany Time)."""
     from babel import Locale
 
+    own = strings().get(f"zone.{country.upper()}", {}).get(lang)
+    if own:
+        return own
     locale = Locale.parse(_locale(lang))
     territory = locale.territories.get(country.upper(), country.upper())
     return locale.zone_formats["region"] % territory
