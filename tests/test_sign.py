@@ -102,7 +102,7 @@ def test_fonts_are_embedded_subset_and_right_for_each_language(run, examples_dir
     ja = {r["text"]: r["base"] for r in text_runs(tmp_path / "ja" / "sign.pdf")}
     assert "NanumGothic" in ko["김민준"]              # a Korean face for Hangul
     assert "Visitplan-Sans-SC" in ko["深圳明辉照明有限公司"]  # a Simplified Chinese face
-    assert "IPAPGothic" in ja["佐藤健一 様"]           # a Japanese face for kanji names
+    assert "IPAPGothic" in ja["佐藤 健一 様"]           # a Japanese face for kanji names
 
 
 def test_three_syllable_korean_name_on_a4_reads_from_15_metres(run, tmp_path):

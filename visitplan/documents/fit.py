@@ -359,15 +359,33 @@ def latin_name(guest) -> str | None:
 
 
 def sign_name(guest, lang: str) -> str:
-    """The name a sign or the welcome screen prints large, in the form the reader's language
-    gives it (the locale's sign.name): as written, or for Japanese readers surname and
-    given name apart and 様 after them ("佐藤 健一 様")."""
+    """The name a sign or the welcome screen prints large, in the form the guest's own
+    language gives it when the name is written in that language's script (the locale's
+    sign.name), else the reader's: as written, or for Japanese names surname and given
+    name apart and 様 after them ("佐藤 健一 様")."""
     spaced = guest.name
-    if script_detail(guest.name) in ("han", "kana"):
+    script = script_detail(guest.name)
+    if script in ("han", "kana"):
         surname, given = split_name(guest.name, guest.country)
         if surname and given:
             spaced = f"{surname} {given}"
-    return t("sign.name", lang, name=guest.name, spaced=spaced)
+    return t("sign.name", _own_reader(guest, script) or lang, name=guest.name,
+             spaced=spaced)
+
+
+# the scripts a language's readers write their own names in (see languages.yaml)
+_OWN_SCRIPTS = {"japanese": ("han", "kana"), "han": ("han",), "hangul": ("hangul",)}
+
+
+def _own_reader(guest, script: str) -> str | None:
+    """The language of a guest whose name is written in their own country's script: the
+    guest reads their own name on the sign as at home (a Japanese guest's kanji name takes
+    様 whatever the sign's language)."""
+    country = (guest.country or "").upper()
+    for code, row in languages().items():
+        if country in row.countries and script in _OWN_SCRIPTS.get(row.script, ()):
+            return code
+    return None
 
 
 def companies(visit) -> list[str]:
