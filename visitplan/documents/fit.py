@@ -373,14 +373,12 @@ def sign_name(guest, lang: str) -> str:
              spaced=spaced)
 
 
-# the scripts a language's readers write their own names in (see languages.yaml)
 _OWN_SCRIPTS = {"japanese": ("han", "kana"), "han": ("han",), "hangul": ("hangul",)}
 
 
 def _own_reader(guest, script: str) -> str | None:
-    """The language of a guest whose name is written in their own country's script: the
-    guest reads their own name on the sign as at home (a Japanese guest's kanji name takes
-    様 whatever the sign's language)."""
+    """The language of a guest whose name is in their own country's script (see
+    _OWN_SCRIPTS): a Japanese guest's kanji name takes 様 whatever the sign's language."""
     country = (guest.country or "").upper()
     for code, row in languages().items():
         if country in row.countries and script in _OWN_SCRIPTS.get(row.script, ()):

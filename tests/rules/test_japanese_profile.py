@@ -12,9 +12,9 @@ import pytest
 from visitplan.rules.engine import load_registry, plan
 from visitplan.visit.model import load_visit
 
-from test_text_lint import CHECKS, _pack_strings
+from text.test_text_lint import CHECKS, _pack_strings
 
-PACKS = Path(__file__).resolve().parent.parent / "visitplan" / "rules" / "packs"
+PACKS = Path(__file__).resolve().parents[2] / "visitplan" / "rules" / "packs"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

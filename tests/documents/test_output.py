@@ -19,7 +19,7 @@ import pytest
 
 from visitplan.documents.output import clean, switch
 
-from conftest import EXAMPLES, REPO
+from places import EXAMPLES, REPO
 
 NAMES = ("itinerary.html", "checklist.html", "itinerary.ics")
 

@@ -7,15 +7,8 @@ import datetime as dt
 
 import pytest
 from cron_helpers import HANBIT, Site
-from mail_helpers import Server
 
 DEPARTED = dt.date(2026, 12, 10)      # hanbit's guests leave on Thursday 10 December
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 @pytest.fixture

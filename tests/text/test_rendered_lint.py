@@ -25,7 +25,7 @@ import yaml
 from visitplan.api import Session
 from visitplan.documents.build import prepare
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 TODAY = dt.date(2026, 12, 4)
 STAMP = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)

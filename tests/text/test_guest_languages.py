@@ -32,7 +32,7 @@ from visitplan.text.dates import format_date
 from visitplan.text.i18n import languages, t
 from visitplan.visit.config import Config
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 GUEST = ("zh", "en", "ko", "ja", "zh-Hant", "vi", "th", "id", "ms", "ar", "de", "fr", "es",
          "pt", "ru")

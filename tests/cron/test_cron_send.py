@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 from cron_helpers import HANBIT, HANBIT_ARRIVAL, HANBIT_SEND_ON, Site, pin_today
-from mail_helpers import Server, free_port
+from mail_helpers import free_port
 
 from visitplan.cli import main
 from visitplan.cron.report import line_of
@@ -23,12 +23,6 @@ from visitplan.cron.state import State
 from visitplan.mail.ids import SETTING
 
 BEFORE = HANBIT_ARRIVAL - dt.timedelta(days=4)     # a Friday: a working day
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 @pytest.fixture

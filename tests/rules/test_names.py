@@ -212,7 +212,7 @@ def test_pypinyin_is_imported_lazily():
         "assert 'pypinyin' not in sys.modules; "
         "print(n.romanize('王建国'))"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "Wang Jianguo"

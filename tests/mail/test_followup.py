@@ -31,8 +31,8 @@ from visitplan.api import Session
 from visitplan.errors import InputError, ValidationFailed
 from visitplan.mail.followup import build_followup, write_followup
 
-REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "followup"
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "followup"
 # read at import: the autouse fixture of conftest.py clears VISITPLAN_* for each test
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONFIG = 'smtp: {from: "Brightway Visits <visits@brightway.example>"}\noutput: out\n'

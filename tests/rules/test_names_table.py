@@ -13,7 +13,7 @@ from visitplan.rules.greeting import greetings
 from visitplan.rules.names import (address, greeting_line, latin_required, latin_spelling,
                                    sign_line, split_name)
 
-CASES_FILE = Path(__file__).parent / "names_cases.txt"
+CASES_FILE = Path(__file__).parents[1] / "names_cases.txt"
 COUNTRIES = {"KR", "CN", "TW", "HK", "JP", "VN", "MY", "ID", "TH", "SA", "AE", "DE", "US",
              "ES", "RU"}
 

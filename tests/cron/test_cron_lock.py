@@ -17,19 +17,12 @@ from pathlib import Path
 
 import pytest
 from cron_helpers import HANBIT_ARRIVAL, Site, report_of, spawn_run
-from mail_helpers import Server
 
 import visitplan
 from visitplan.cron.lock import exclusive, holder, lock_path
 from visitplan.errors import StateError
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(visitplan.__file__).resolve().parent.parent)}
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from visitplan.text.i18n import lead_time, t
 from visitplan.visit.model import json_schema
 from visitplan.rules.engine import load_registry
 
-INVALID = Path(__file__).resolve().parent / "invalid"
+INVALID = Path(__file__).resolve().parents[1] / "invalid"
 # the command table of DESIGN.md
 DESIGN_COMMANDS = ["new", "check", "profiles", "schema", "templates", "prepare", "sign",
                    "followup", "due", "done", "run", "status", "prearrival", "calendar",
@@ -45,9 +45,9 @@ def test_help_lists_every_registered_command(run):
 
 def _design_table_commands() -> list[str]:
     """The commands of DESIGN.md's table, in its order."""
-    design = Path(__file__).resolve().parents[2] / "shared" / "DESIGN.md"
+    design = Path(__file__).resolve().parents[3] / "shared" / "DESIGN.md"
     if not design.is_file():        # a checkout without shared/: the README's table
-        design = Path(__file__).resolve().parents[1] / "README.md"
+        design = Path(__file__).resolve().parents[2] / "README.md"
     return re.findall(r"^\| `visitplan ([a-z-]+)", design.read_text(encoding="utf-8"), re.M)
 
 

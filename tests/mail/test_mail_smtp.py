@@ -25,7 +25,7 @@ from visitplan.mail import smtp as mail
 from visitplan.errors import InputError, SendError
 from visitplan.cron.state import State
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SENDER = "Brightway Visits <visits@brightway.example>"
 HANBIT_ID = mail.message_id("followup", "hanbit-2026-12", domain="brightway.example")
 

@@ -240,7 +240,7 @@ def test_seasonal_notes_from_advice_reach_the_brief(session, examples_dir):
 
 @pytest.fixture(scope="module")
 def hanbit_pdfs(tmp_path_factory):
-    from conftest import EXAMPLES
+    from places import EXAMPLES
 
     out = tmp_path_factory.mktemp("pdf")
     s = Session.open(None)

@@ -26,7 +26,7 @@ def font_program(font):
 def checklist_runs(tmp_path_factory):
     from click.testing import CliRunner
 
-    from conftest import EXAMPLES
+    from places import EXAMPLES
     from visitplan.cli import main
 
     out = tmp_path_factory.mktemp("faces")

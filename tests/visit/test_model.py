@@ -408,7 +408,7 @@ def test_the_visit_package_imports_no_later_stage_and_nothing_inside_functions()
     cli/ or api, and every import of visitplan sits at the top of its module."""
     import ast
 
-    folder = Path(__file__).resolve().parent.parent / "visitplan" / "visit"
+    folder = Path(__file__).resolve().parents[2] / "visitplan" / "visit"
     for path in sorted(folder.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         lines = path.read_text(encoding="utf-8").count("\n")

@@ -6,18 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from cron_helpers import Site
 from golden import check_golden
-from mail_helpers import Server
 
 FRIDAY = dt.date(2026, 12, 4)       # hanbit arrives on Tuesday 8 December
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 def readable(msg) -> str:

@@ -16,20 +16,14 @@ from pathlib import Path
 
 import pytest
 from cron_helpers import spawn_send
-from mail_helpers import Server, free_port
+from mail_helpers import free_port
 
 from visitplan.api import Session
 from visitplan.cli import main
 from visitplan.cron import run as cron
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HANBIT_ARRIVAL = dt.date(2026, 12, 8)
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 CONFIG = """
@@ -284,7 +278,7 @@ def test_run_skips_the_configuration_and_brand_folders_kept_among_the_visits(run
     """The design's crontab keeps visitplan.yaml (and a brand folder) in the visits folder."""
     brand = site["visits"] / "brand" / "profiles"
     brand.mkdir(parents=True)
-    shutil.copy(Path(__file__).resolve().parent.parent / "visitplan" / "rules" / "packs" /
+    shutil.copy(Path(__file__).resolve().parents[2] / "visitplan" / "rules" / "packs" /
                 "korean.yaml", brand / "korean.yaml")
     config = site["visits"] / "visitplan.yaml"
     config.write_text(site["config"].read_text() + "profiles: brand/profiles\n",

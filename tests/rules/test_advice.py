@@ -24,7 +24,7 @@ from visitplan.rules import advice
 from visitplan.api import Session
 from visitplan.visit.model import ScheduleItem, load_visit
 
-CASES = Path(__file__).parent / "advice_cases"
+CASES = Path(__file__).parents[1] / "advice_cases"
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 
 

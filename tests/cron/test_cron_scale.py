@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 import datetime as dt
 
 from cron_helpers import EXAMPLES, Site, spawn_run
-from mail_helpers import Server
 
 from visitplan.api import Session
 from visitplan.cron import build
@@ -33,12 +31,6 @@ HOSTILE = {
     "year-9999.yaml": None,          # the example with its dates moved to year 9999
     "two-problems.yaml": None,       # the example with two mistakes
 }
-
-
-@pytest.fixture
-def smtp():
-    with Server() as box:
-        yield box
 
 
 def _visit_text(n: int) -> str:

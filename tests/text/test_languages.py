@@ -24,7 +24,7 @@ from visitplan.text.dates import date_range, format_date, format_datetime, forma
 from visitplan.text.i18n import LOCALES, languages, t
 from visitplan.visit.fields import STAFF_LANGUAGES
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 NEW = ("ja", "zh-Hant", "vi", "th", "id", "ms", "ar", "de", "fr", "es", "pt", "ru")
 GUEST = ("zh", "en", "ko", *NEW)

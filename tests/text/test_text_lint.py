@@ -20,7 +20,7 @@ import yaml
 
 from visitplan.text.i18n import strings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKS = ROOT / "visitplan" / "rules" / "packs"
 TEMPLATES = ROOT / "templates"
 LANGS = ("zh", "en", "ko")          # the staff languages: every pack string has these

@@ -30,8 +30,8 @@ from visitplan.rules.engine import load_registry, plan
 from visitplan.rules.holidays_check import WorkCalendar, hijri_spans, stay_days
 from visitplan.visit.config import Config
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CASES = Path(__file__).resolve().parent / "schedule_cases"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CASES = Path(__file__).resolve().parents[1] / "schedule_cases"
 STEMS = ("alnoor-halal", "hanbit-korean", "mueller-foreign-trade", "sakura-vip")
 DAY = dt.timedelta(days=1)
 

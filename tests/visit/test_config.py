@@ -346,7 +346,7 @@ def test_every_variable_the_code_and_tests_read_is_known(tmp_path):
 
     from visitplan.visit.config import CONFIG, DEFAULT_PASSWORD_ENV, OTHER_VARIABLES, _env_keys
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     known = set(_env_keys(CONFIG)) | OTHER_VARIABLES | {DEFAULT_PASSWORD_ENV}
     read = set()
     for folder in ("visitplan", "scripts", "tests", "benchmarks"):
