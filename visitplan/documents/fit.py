@@ -359,10 +359,9 @@ def latin_name(guest) -> str | None:
 
 
 def sign_name(guest, lang: str) -> str:
-    """The name a sign or the welcome screen prints large, in the form the guest's own
-    language gives it when the name is written in that language's script (the locale's
-    sign.name), else the reader's: as written, or for Japanese names surname and given
-    name apart and 様 after them ("佐藤 健一 様")."""
+    """The name a sign or the welcome screen prints large (sign.name of the guest's own
+    language when the name is in its script, else the reader's): as written, or for
+    Japanese names surname and given name apart and 様 after them ("佐藤 健一 様")."""
     spaced = guest.name
     script = script_detail(guest.name)
     if script in ("han", "kana"):
