@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -577,3 +577,21 @@ def _shown_time(stamp: str) -> str:
 
     return dt.datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Shanghai")).strftime(
         "%Y-%m-%d %H:%M %z")
+
+
+@pytest.mark.parametrize("subject", [
+    "Ihr Besuch bei Brightway Lighting Co., Ltd. (Dienstag, 16. März – Mittwoch, 17. März "
+    "2027): Programm und Ansprechpartner",
+    "Su visita a Brightway Lighting Co., Ltd. (martes, 16 de marzo – miércoles, 17 de marzo "
+    "de 2027): programa y contactos",
+    "深圳明辉照明有限公司感谢您的来访：会议纪要与照片（2026年12月8日至10日）",
+    "Cảm ơn Quý khách đã đến thăm Brightway Lighting Co., Ltd.: biên bản và hình ảnh"])
+def test_a_subject_in_any_language_reads_back_exactly(subject):
+    """The standard library's folding drops or doubles spaces around encoded words; the
+    policy encodes such a Subject whole, so every reader shows it as written."""
+    msg = mail.new_message()
+    msg["Subject"] = subject
+    msg.set_content("x")
+    raw = msg.as_bytes()
+    assert raw.isascii() and all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    assert message_from_bytes(raw, policy=policy.default)["Subject"] == subject

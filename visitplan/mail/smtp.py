@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.headerregistry import Address, UnstructuredHeader
+from email.header import Header
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import parseaddr
@@ -51,15 +52,28 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 def _smtp_policy():
     """policy.SMTP, except that a plain-ASCII Subject too long for one line is folded between
-    words: the standard library moves such a value whole to the next line, and many
-    readers (Python's own parser among them) then see it with a leading space."""
+    words (the standard library moves such a value whole to the next line, and many
+    readers, Python's own parser among them, then see it with a leading space), and a
+    Subject with other letters is encoded whole (see Policy._encoded)."""
     class Policy(EmailPolicy):
         def fold(self, name, value):
-            return self._between_words(name, value) or super().fold(name, value)
+            return (self._between_words(name, value) or self._encoded(name, value)
+                    or super().fold(name, value))
 
         def fold_binary(self, name, value):
-            folded = self._between_words(name, value)
+            folded = self._between_words(name, value) or self._encoded(name, value)
             return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+        def _encoded(self, name, value) -> str | None:
+            """A Subject with letters outside ASCII as whole encoded words: the standard
+            library's own folding drops the space between two encoded words and doubles
+            the one before a fold ("16. März– Mittwoch" in German)."""
+            text = str(value)
+            if name.lower() != "subject" or text.isascii():
+                return None
+            encoded = Header(text, "utf-8", header_name=name).encode(
+                linesep=self.linesep, maxlinelen=self.max_line_length or 78)
+            return f"{name}: {encoded}{self.linesep}"
 
         def _between_words(self, name, value) -> str | None:
             text = str(value)
