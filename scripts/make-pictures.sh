@@ -10,6 +10,10 @@
 #   docs/checklist.png    first page of its checklist (printed as on 2026-12-01)
 #   docs/badges.png       first sheet of `visitplan print --badges` (same visit)
 #   docs/seating.png      first page of `visitplan print --seating` (its welcome dinner)
+#   docs/tents.png        first page of `visitplan print --tents` (same visit)
+#   docs/prearrival.png   the HTML part of `visitplan prearrival`'s email (same visit) and
+#   docs/followup.png     of `visitplan followup`'s, in headless Chromium at 900x1200 (a
+#                         mail window), with the photos it shows inline (cid:)
 #   docs/welcome.png      the welcome screen in headless Chromium, laid out at 1920x1080
 #                         and saved at half that size
 # PDF pages go through pdftoppm; each picture is kept under 300 KB.
@@ -42,13 +46,16 @@ first_page() {   # PDF, PNG, longest side in pixels[, page]
 
 visitplan sign "$VISIT" -o "$work/out"
 visitplan prepare "$VISIT" -o "$work/out" --date "$PRINTED_ON"
-visitplan print "$VISIT" -o "$work/out" --badges --seating
+visitplan print "$VISIT" -o "$work/out" --badges --seating --tents
+visitplan prearrival "$VISIT" -o "$work/out"
+visitplan followup "$VISIT" -o "$work/out"
 
 first_page "$work/out/sign.pdf" docs/sign-korean.png 1000
 first_page "$work/out/itinerary.pdf" docs/itinerary.png 1000
 first_page "$work/out/checklist.pdf" docs/checklist.png 1000
 first_page "$work/out/badges.pdf" docs/badges.png 1000
 first_page "$work/out/seating.pdf" docs/seating.png 1000
+first_page "$work/out/tents.pdf" docs/tents.png 1000
 
 # the guest languages: Japanese (the Sakura visit with `language: ja`) and Arabic; page 2
 # is the first day, where the wording, the timeline and the direction show
@@ -58,17 +65,50 @@ visitplan prepare "$REPO/examples/riyadh-ar.yaml" -o "$work/out-ar" --date "$PRI
 first_page "$work/out-ja/itinerary.pdf" docs/itinerary-ja.png 1000 2
 first_page "$work/out-ar/itinerary.pdf" docs/itinerary-ar.png 1000 2
 
+screenshot() {   # URL, PNG, width, height[, scale]
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$work/chromium" --hide-scrollbars --window-size="$3,$4" \
+        --force-device-scale-factor="${5:-1}" --screenshot="$REPO/$2" "$1" >/dev/null 2>&1
+}
+
+html_part() {   # .eml, .html: the message's text/html part, as a mail program shows it,
+                # with the images it shows by cid: (the follow-up's photos) put in place
+    "$PY" - "$1" "$2" <<'PYTHON'
+import base64
+import sys
+from email import policy
+from email.parser import BytesParser
+
+with open(sys.argv[1], "rb") as f:
+    message = BytesParser(policy=policy.default).parse(f)
+html = message.get_body(preferencelist=("html",))
+if html is None:
+    sys.exit(f"{sys.argv[1]} has no text/html part")
+text = html.get_content()
+for part in message.walk():
+    cid = (part.get("Content-ID") or "").strip("<>")
+    if cid and part.get_content_maintype() == "image":
+        data = base64.b64encode(part.get_payload(decode=True)).decode("ascii")
+        text = text.replace(f"cid:{cid}", f"data:{part.get_content_type()};base64,{data}")
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write(text)
+PYTHON
+}
+
 # the screen's layout at 1920x1080 CSS pixels, drawn at half resolution (960x540)
-"$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$work/chromium" --hide-scrollbars --window-size=1920,1080 \
-    --force-device-scale-factor=0.5 --screenshot="$REPO/docs/welcome.png" \
-    "file://$work/out/welcome.html" >/dev/null 2>&1
+screenshot "file://$work/out/welcome.html" docs/welcome.png 1920 1080 0.5
+
+# the guests' emails as a mail window shows them
+html_part "$work/out/prearrival.eml" "$work/prearrival.html"
+html_part "$work/out/followup.eml" "$work/followup.html"
+screenshot "file://$work/prearrival.html" docs/prearrival.png 900 1200
+screenshot "file://$work/followup.html" docs/followup.png 900 1200
 
 status=0
 for png in docs/sign-korean.png docs/itinerary.png docs/itinerary-ja.png \
            docs/itinerary-ar.png docs/checklist.png docs/badges.png docs/seating.png \
-           docs/welcome.png; do
+           docs/tents.png docs/welcome.png docs/prearrival.png docs/followup.png; do
     size=$(stat -c %s "$png")
     echo "$png $((size / 1024)) KB"
     if [ "$size" -gt "$MAX_BYTES" ]; then
