@@ -70,7 +70,10 @@ def test_the_package_comes_from_the_environment(installed, elsewhere):
     assert (package / "templates" / "visit.yaml.j2").is_file()
     assert {p.name for p in (package / "rules" / "packs").glob("*.yaml")} >= {
         "standard.yaml", "foreign-trade.yaml", "vip.yaml", "korean.yaml", "halal.yaml"}
-    assert (package / "text" / "locales" / "common.yaml").is_file()
+    assert {p.name for p in (package / "text" / "locales").glob("*.yaml")} >= {
+        "en.yaml", "zh.yaml", "ko.yaml", "ja.yaml", "ar.yaml"}
+    assert (package / "text" / "languages.yaml").is_file()
+    assert (package / "rules" / "greetings.yaml").is_file()
 
 
 def test_version_and_help_from_any_folder(installed, elsewhere):
