@@ -74,11 +74,7 @@ def build_followup(session, visit, now: dt.datetime | None = None,
     if visit.followup.cc:
         msg["Cc"] = [mail.address("", a, _at(visit, f"followup.cc[{i}]"))
                      for i, a in enumerate(visit.followup.cc)]
-    now = now or dt.datetime.now(visit.tz)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=visit.tz)
-    msg["Date"] = format_datetime(now.astimezone(visit.tz))
-    msg["Message-ID"] = msg_id
+    now = stamp(msg, visit, now, msg_id)
 
     context = _context(session, visit, photos, company)
     text, html = _render(session, context)
@@ -143,6 +139,17 @@ def send_followup(session, visit, state, force: bool = False, now: dt.datetime |
 
 
 # ---------------------------------------------------------------- headers
+
+
+def stamp(msg, visit, now: dt.datetime | None, msg_id: str) -> dt.datetime:
+    """Date (now, or `now`, in the visit's time zone) and Message-ID of a guest email;
+    returns the moment used."""
+    now = now or dt.datetime.now(visit.tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=visit.tz)
+    msg["Date"] = format_datetime(now.astimezone(visit.tz))
+    msg["Message-ID"] = msg_id
+    return now
 
 
 def _at(visit, dotted: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 
 import jinja2
@@ -33,8 +32,8 @@ from visitplan.documents.render import environment
 from visitplan.documents.resources import templates_dir
 from visitplan.errors import InputError, RenderError, ValidationFailed, VisitplanError
 from visitplan.mail import smtp as mail
-from visitplan.mail.followup import (_at, _company, _contact_sender, _person_name,
-                                     _plain, _signature_name, id_domain)
+from visitplan.mail.followup import (_at, _company, _contact_sender, _person_name, _plain,
+                                     _signature_name, id_domain, stamp)
 from visitplan.mail.sent import keep_sent
 from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
 from visitplan.rules.names import greeting_line
@@ -112,11 +111,7 @@ def build_prearrival(session, visit, now: dt.datetime | None = None,
     msg["To"] = [mail.address(_plain(guests[a.lower()].name, _at(
         visit, f"guests[{guests[a.lower()].index}].name"), "To"), a,
         _at(visit, f"guests[{guests[a.lower()].index}].email")) for a in to]
-    now = now or dt.datetime.now(visit.tz)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=visit.tz)
-    msg["Date"] = format_datetime(now.astimezone(visit.tz))
-    msg["Message-ID"] = msg_id
+    now = stamp(msg, visit, now, msg_id)
 
     context = _context(visit, lang, company, dates)
     text, html = _render(session, context)
