@@ -1,6 +1,7 @@
 """new, check, profiles, schema."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -68,7 +69,7 @@ def check_command(ctx, visits, strict, date, lang, as_json, config_file):
     s = session(ctx, config_file)
     stdin = None
     if any(str(v) == "-" for v in visits):      # at most 1 MiB and one byte is read
-        stdin = click.get_binary_stream("stdin").read(api.MAX_VISIT_BYTES + 1)
+        stdin = sys.stdin.buffer.read(api.MAX_VISIT_BYTES + 1)
     results = api.check(s, list(visits), date, lang, stdin=stdin)
     failed = False
     for result in results:
