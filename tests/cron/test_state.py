@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,34 @@ def test_a_schema_1_store_gains_the_settings_table_and_keeps_its_mail(tmp_path):
         assert state.setting("message_id_domain") is None
         assert state.fix_setting("message_id_domain", "a.example") == "a.example"
         assert state.fix_setting("message_id_domain", "b.example") == "a.example"
+
+
+def _open_and_tick(paths: list[str], n: int, start) -> str:
+    start.wait()
+    try:
+        for path in paths:              # each a new store, opened by all at once
+            with State(Path(path)) as state:
+                state.tick("v", f"task-{n}")
+        return "ok"
+    except Exception as exc:           # reported to the test, which names it
+        return repr(exc)
+
+
+def test_many_processes_opening_a_new_store_at_once_all_succeed(tmp_path):
+    """Switching a brand-new store to WAL fails at once with "database is locked" while
+    another process opens it too (the busy timeout does not cover that switch): eight
+    senders starting together must all get in."""
+    import multiprocessing
+
+    paths = [tmp_path / f"state-{i}" / "state.sqlite3" for i in range(20)]
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Manager().Event()
+    with ctx.Pool(8) as pool:
+        pending = [pool.apply_async(_open_and_tick, ([str(p) for p in paths], n, start))
+                   for n in range(8)]
+        start.set()
+        outcomes = [p.get(timeout=120) for p in pending]
+    assert outcomes == ["ok"] * 8
+    for path in paths:
+        with State(path) as state:
+            assert set(state.ticks("v")) == {f"task-{n}" for n in range(8)}

@@ -17,6 +17,7 @@ import getpass
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,7 @@ class State:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             self.db.execute("PRAGMA synchronous=FULL")
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
@@ -104,6 +105,23 @@ class State:
 
     def close(self) -> None:
         self.db.close()
+
+    def _wal(self, wait: float = 30.0) -> None:
+        """Write-ahead logging, set once for the file. Switching a new store to it fails at
+        once with "database is locked" while another process opens the same new store (the
+        busy timeout does not cover it), so the switch is tried again for up to `wait`
+        seconds; a store already in WAL needs no switch."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not ("locked" in str(exc) or "busy" in str(exc)) \
+                        or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def __enter__(self):
         return self
