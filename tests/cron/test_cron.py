@@ -15,30 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-from cron_helpers import spawn_send
+from cron_helpers import CONFIG, EXAMPLES, HANBIT_ARRIVAL, SENDER, spawn_send
 from mail_helpers import free_port
 
 from visitplan.api import Session
 from visitplan.cli import main
 from visitplan.cron import run as cron
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-HANBIT_ARRIVAL = dt.date(2026, 12, 8)
-
-
-CONFIG = """
-staff_language: en
-departments:
-  sales: sales@brightway.example
-  admin: admin@brightway.example
-  factory: plant2@brightway.example
-  hr: hr@brightway.example
-  leader: gm@brightway.example
-  reception: [frontdesk@brightway.example, guard@brightway.example]
-smtp: {{host: 127.0.0.1, port: {port}, from: "Brightway Visits <visits@brightway.example>"}}
-output: out
-state: state/state.sqlite3
-"""
 
 
 @pytest.fixture
@@ -51,7 +33,8 @@ def site(tmp_path, smtp, monkeypatch):
     config = tmp_path / "visitplan.yaml"
 
     def point_smtp_at(port: int) -> None:
-        config.write_text(CONFIG.format(port=port), encoding="utf-8")
+        config.write_text(CONFIG.format(port=port, sender=SENDER, timeout=10),
+                          encoding="utf-8")
 
     point_smtp_at(smtp.port)
     monkeypatch.chdir(tmp_path / "visits")      # cron runs in some other folder
