@@ -3,6 +3,13 @@
 Every test runs with its own HOME, XDG_* folders and working folder (all empty, under
 tmp_path) and without any VISITPLAN_* variable from the machine, so no test can read the
 developer's configuration, state or profiles, or depend on where pytest was started.
+
+One variable is set: VISITPLAN_RENDER_CACHE, a folder shared by the whole session
+(visitplan.documents.render_cache), so a document rendered by one test is read back by the
+next test that renders the very same HTML with the same assets: the suite renders the
+examples' itineraries, checklists and signs once, not in every test that prepares them.
+A test about rendering itself (processes, timing, a failing renderer) is marked
+`@pytest.mark.renders` and renders everything.
 """
 from __future__ import annotations
 
@@ -14,12 +21,20 @@ from click.testing import CliRunner
 
 from places import EXAMPLES, REPO  # noqa: F401  (REPO: for tests that want it)
 
+from visitplan.documents.render_cache import ENV as RENDER_CACHE
+
 _XDG = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
         "XDG_RUNTIME_DIR")
 
 
+@pytest.fixture(scope="session")
+def render_cache_dir(tmp_path_factory) -> Path:
+    """The session's render cache (see the module docstring)."""
+    return tmp_path_factory.mktemp("render-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory, monkeypatch):
+def isolated_env(tmp_path_factory, monkeypatch, request, render_cache_dir):
     """A fresh HOME, XDG folders and working folder; no VISITPLAN_* variables.
 
     Returns the folders as a dict: home, cwd and the XDG variable names."""
@@ -35,6 +50,8 @@ def isolated_env(tmp_path_factory, monkeypatch):
     for name in list(os.environ):
         if name.startswith("VISITPLAN_"):
             monkeypatch.delenv(name)
+    if request.node.get_closest_marker("renders") is None:
+        monkeypatch.setenv(RENDER_CACHE, str(render_cache_dir))
     monkeypatch.chdir(dirs["cwd"])
     return dirs
 

@@ -59,6 +59,7 @@ def _wait_for(check, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.renders
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_run_killed_while_rendering_does_not_block_the_next_one(site, smtp):
     """The issue's silent stop: SIGKILL of `run` while its workers render, then a run

@@ -13,6 +13,9 @@ from visitplan.errors import RenderError
 from visitplan.documents.pdf import AssetPolicy, lang_of, policy, render_pdf
 from visitplan.documents.resources import templates_dir
 
+# about rendering itself: the worker, the forks, the fetcher; never from the render cache
+pytestmark = pytest.mark.renders
+
 FONTS_CSS = '<link rel="stylesheet" href="css/fonts.css">'
 
 

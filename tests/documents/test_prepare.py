@@ -286,6 +286,7 @@ def test_checklist_pdf_text_tasks_dates_and_marks(hanbit_pdfs, session, examples
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
 
 
+@pytest.mark.renders
 def test_built_in_templates_render_without_a_single_weasyprint_warning(session,
                                                                        examples_dir,
                                                                        monkeypatch, tmp_path):
@@ -393,6 +394,7 @@ def test_a_missing_logo_fails_with_exit_1_and_leaves_previous_outputs(run, examp
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.renders
 def test_a_failed_render_writes_nothing(session, examples_dir, tmp_path, monkeypatch):
     real = visitplan.documents.pdf.render_pdf
 
@@ -409,6 +411,7 @@ def test_a_failed_render_writes_nothing(session, examples_dir, tmp_path, monkeyp
     assert not out.exists() or list(out.iterdir()) == []
 
 
+@pytest.mark.renders
 def test_the_two_pdfs_render_in_parallel_and_one_after_another_alike(session, examples_dir,
                                                                      tmp_path, monkeypatch):
     visit = load(session, examples_dir, "hanbit-korean.yaml")

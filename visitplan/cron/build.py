@@ -25,7 +25,7 @@ from pathlib import Path
 from visitplan import __version__, lifeline
 from visitplan.session import Session
 from visitplan.cron.report import error, from_problem, internal_error
-from visitplan.documents import pdf
+from visitplan.documents import pdf, render_cache
 from visitplan.documents.build import prepare
 from visitplan.documents.resources import templates_dir
 from visitplan.documents.sign import sign
@@ -61,7 +61,8 @@ def shared_inputs(session) -> str:
     if config is not None and config.is_file():
         h.update(config.read_bytes())
     h.update(repr(sorted((k, v) for k, v in os.environ.items()
-                         if k.startswith("VISITPLAN_") and "PASSWORD" not in k)).encode())
+                         if k.startswith("VISITPLAN_") and "PASSWORD" not in k
+                         and k != render_cache.ENV)).encode())     # changes no document
     return h.hexdigest()
 
 

@@ -21,13 +21,13 @@ import contextlib
 import logging
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from visitplan import lifeline
-from visitplan.documents import pdf_text
+from visitplan.documents import pdf_text, render_cache
 from visitplan.errors import RenderError
 from visitplan.rules.names import script_of
 
@@ -191,19 +191,29 @@ def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
     `audit` receives each document's AssetPolicy, in order, also from the children.
     `while_rendering`, a function without arguments, is called once the worker has the
     documents (before rendering, without a worker): other work overlaps the rendering.
-    Raises RenderError like render_pdf; a child that dies is a RuntimeError (a bug)."""
+    Raises RenderError like render_pdf; a child that dies is a RuntimeError (a bug).
+    Documents rendered before come from the render cache when one is set (render_cache)."""
     options = dict(base_dir=base_dir, allowed=allowed, overlays=overlays, strict=strict)
-    if worker is not None:
-        worker.submit(htmls, options)
-        try:
-            if while_rendering is not None:
-                while_rendering()
-        finally:
-            outcomes = worker.collect()
-    else:
+
+    def render(todo: list[str]) -> list[Outcome]:
+        if worker is not None and todo:
+            worker.submit(todo, options)
+            try:
+                if while_rendering is not None:
+                    while_rendering()
+            finally:
+                outcomes = worker.collect()
+            return outcomes
+        if worker is not None:
+            worker.close()              # every document came from the render cache
         if while_rendering is not None:
             while_rendering()
-        outcomes = _render_all(htmls, options)
+        return _render_all(todo, options) if todo else []
+
+    def replayed(asked: list[str]) -> AssetPolicy:      # a cached document's audit
+        return replace(policy(base_dir, allowed, overlays), asked=list(asked))
+
+    outcomes = render_cache.through(htmls, options, render, replayed)
     if audit is not None:
         audit.extend(policy for _, _, policy in outcomes)
     for kind, value, _ in outcomes:

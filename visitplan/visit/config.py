@@ -26,9 +26,11 @@ ENV_PREFIX = "VISITPLAN_"
 # the variable holding the SMTP password unless smtp.password_env names another
 DEFAULT_PASSWORD_ENV = ENV_PREFIX + "SMTP_PASSWORD"
 # VISITPLAN_* variables that are not settings but are read on purpose: where the
-# configuration is, and the test suite's switch to rewrite its golden files. Any other
-# VISITPLAN_* variable that is no setting is a misspelling and stops the load.
-OTHER_VARIABLES = frozenset({ENV_PREFIX + "CONFIG", ENV_PREFIX + "UPDATE_GOLDEN"})
+# configuration is, the folder of rendered PDFs (visitplan.documents.render_cache) and the
+# test suite's switch to rewrite its golden files. Any other VISITPLAN_* variable that is
+# no setting is a misspelling and stops the load.
+OTHER_VARIABLES = frozenset({ENV_PREFIX + "CONFIG", ENV_PREFIX + "RENDER_CACHE",
+                             ENV_PREFIX + "UPDATE_GOLDEN"})
 
 
 def _clock(text: str) -> str:
