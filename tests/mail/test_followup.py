@@ -423,6 +423,27 @@ def test_small_photos_stay_small_and_transparent_ones_stay_png(folder):
         assert im.size == (1600, 800) and im.mode == "RGBA"
 
 
+def test_a_photo_replaced_under_the_same_name_is_shrunk_again(folder):
+    """Shrunk photos are kept per process by file identity: a new file under the old name
+    (another size, another time) is read, never the old one's pixels."""
+    path = folder / "photos" / "small.jpg"
+    Image.new("RGB", (640, 480), (10, 120, 10)).save(path)
+    s = session(folder)
+    visit_path = _photos_visit(folder, ["small.jpg"])
+
+    def attached_size():
+        msg = parse(build_followup(s, s.load_visit(visit_path)).as_bytes())
+        (part,) = [p for p in msg.walk() if p.get_filename()]
+        with Image.open(io.BytesIO(part.get_content())) as im:
+            return im.size, im.getpixel((5, 5))
+
+    first = attached_size()
+    assert attached_size() == first
+    Image.new("RGB", (300, 200), (200, 10, 10)).save(path)
+    size, pixel = attached_size()
+    assert first[0] == (640, 480) and size == (300, 200) and pixel[0] > 150
+
+
 def test_photos_with_the_same_name_get_distinct_attachment_names(folder):
     (folder / "photos" / "day2").mkdir()
     shutil.copy(folder / "photos" / "showroom.jpg", folder / "photos" / "day2" / "showroom.jpg")

@@ -25,14 +25,41 @@ class Photo:
     cid: str          # Content-ID, with its angle brackets
 
 
+# a photo's file (path, size, modification time) -> (data, subtype, width, height)
+_shrunk: dict[tuple, tuple] = {}
+SHRUNK_KEPT = 32
+
+
 def photo(visit, index: int, path: Path, msg_id: str) -> Photo:
     """A photo shrunk for mail: long side at most PHOTO_LONG_SIDE, turned as its EXIF
-    orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+    orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out.
+    A process shrinks each file once while it is unchanged (the last SHRUNK_KEPT kept):
+    resampling a camera photo takes a tenth of a second, which a process that builds the
+    same follow-up again (the test suite does, dozens of times) need not pay twice."""
     label = path.relative_to(visit.folder.resolve()).as_posix() \
         if path.is_relative_to(visit.folder.resolve()) else path.name
-    dotted = f"minutes.photos[{index}]"
+    try:
+        st = path.stat()
+        ident = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        ident = None
+    if ident is None or ident not in _shrunk:
+        shrunk = _shrink(visit, f"minutes.photos[{index}]", label, path)
+        if ident is not None:
+            while len(_shrunk) >= SHRUNK_KEPT:
+                _shrunk.pop(next(iter(_shrunk)))
+            _shrunk[ident] = shrunk
+    else:
+        shrunk = _shrunk[ident]
+    data, subtype, width, height = shrunk
+    suffix = ".png" if subtype == "png" else ".jpg"
+    return Photo(label=label, filename=path.stem + suffix, data=data, subtype=subtype,
+                 width=width, height=height, cid=content_id(msg_id, f"{index}:{label}"))
+
+
+def _shrink(visit, dotted: str, label: str, path: Path) -> tuple[bytes, str, int, int]:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(path) as original:
             image = ImageOps.exif_transpose(original)
@@ -52,13 +79,9 @@ def photo(visit, index: int, path: Path, msg_id: str) -> Photo:
     buffer = io.BytesIO()
     if alpha:
         clean.save(buffer, "PNG", optimize=True)
-        subtype, suffix = "png", ".png"
-    else:
-        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        subtype, suffix = "jpeg", ".jpg"
-    return Photo(label=label, filename=path.stem + suffix, data=buffer.getvalue(),
-                 subtype=subtype, width=clean.width, height=clean.height,
-                 cid=content_id(msg_id, f"{index}:{label}"))
+        return buffer.getvalue(), "png", clean.width, clean.height
+    clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue(), "jpeg", clean.width, clean.height
 
 
 def unique_filenames(photos: list[Photo]) -> None:
