@@ -180,6 +180,19 @@ def probe(page: Path, workdir: Path, size=(1920, 1080)) -> dict:
     return json.loads(html.unescape(m.group(1)))
 
 
+def assert_fits(found: dict, size: tuple[int, int]):
+    """Every fitted text inside its own box, and every box inside the screen."""
+    assert found["viewport"] == list(size)
+    assert found["fits"]
+    for fit in found["fits"]:
+        what = f"{fit['cls']} {fit['text']!r}"
+        assert fit["scrollWidth"] <= fit["clientWidth"], f"{what} overflows its box"
+        assert fit["textLeft"] >= fit["left"] - 1 and fit["textRight"] <= fit["right"] + 1, \
+            f"{what} runs out of its box"
+        assert fit["textLeft"] >= 0 and fit["textRight"] <= size[0], f"{what} leaves the screen"
+        assert fit["top"] >= 0 and fit["bottom"] <= size[1], f"{what} leaves the screen"
+
+
 def screenshot(page: Path, png: Path, workdir: Path, size=(1920, 1080)) -> Path:
     done = chromium([f"--window-size={size[0]},{size[1]}", f"--screenshot={png}",
                      page.as_uri()], workdir / "profile-shot")

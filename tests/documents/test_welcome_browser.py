@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sign_helpers import (HOSTILE_IMG, HOSTILE_LINK, korean_guest, probe, screenshot,
-                          write_visit)
+from sign_helpers import (HOSTILE_IMG, HOSTILE_LINK, assert_fits, korean_guest, probe,
+                          screenshot, write_visit)
 
 LONG_COMPANY = ("Müller Leuchten Beleuchtungstechnik und Lichtplanung Süddeutschland "
                 "GmbH & Co. KG")
@@ -26,19 +26,6 @@ def make_screen(run, tmp_path: Path, guests, **visit) -> Path:
     result = run("sign", path, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     return tmp_path / "out" / "welcome.html"
-
-
-def assert_fits(found: dict, size: tuple[int, int]):
-    """Every fitted text inside its own box, and every box inside the screen."""
-    assert found["viewport"] == list(size)
-    assert found["fits"]
-    for fit in found["fits"]:
-        what = f"{fit['cls']} {fit['text']!r}"
-        assert fit["scrollWidth"] <= fit["clientWidth"], f"{what} overflows its box"
-        assert fit["textLeft"] >= fit["left"] - 1 and fit["textRight"] <= fit["right"] + 1, \
-            f"{what} runs out of its box"
-        assert fit["textLeft"] >= 0 and fit["textRight"] <= size[0], f"{what} leaves the screen"
-        assert fit["top"] >= 0 and fit["bottom"] <= size[1], f"{what} leaves the screen"
 
 
 def names(found: dict) -> list[str]:

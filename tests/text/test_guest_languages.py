@@ -293,8 +293,7 @@ document.fonts.ready.then(function () {
 
 @pytest.mark.parametrize("code, stem", [("ar", "riyadh-ar"), ("th", "sakura-vip")])
 def test_arabic_and_thai_welcome_screens_in_chromium(run, tmp_path, code, stem):
-    from sign_helpers import chromium, probe, window_for
-    from test_welcome_browser import assert_fits
+    from sign_helpers import assert_fits, chromium, probe, window_for
 
     path = tmp_path / f"{stem}.yaml"
     path.write_text(with_language((EXAMPLES / f"{stem}.yaml").read_text(encoding="utf-8"),
