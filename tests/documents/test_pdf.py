@@ -254,3 +254,19 @@ def test_one_document_or_no_fork_renders_here(monkeypatch):
     monkeypatch.setattr(pdf.Worker, "start", classmethod(lambda cls: pytest.fail("forked")))
     out = pdf.render_pdfs([page("<p>a</p>"), page("<p>b</p>")], base_dir=templates_dir())
     assert [pdf_words(x).strip() for x in out] == ["a", "b"]
+
+
+def test_more_documents_than_cores_come_back_in_order(monkeypatch):
+    """Documents are rendered as many at once as there are cores, group after group; the
+    outcomes keep the order of the documents, a failure included."""
+    import visitplan.documents.pdf as pdf
+
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 2)
+    audit: list = []
+    bodies = [f"<p>doc {n}</p>" for n in range(5)]
+    with pytest.raises(RenderError, match="/etc/passwd"):
+        pdf.render_pdfs([page(b) for b in bodies] + [page('<img src="file:///etc/passwd">')],
+                        base_dir=templates_dir(), audit=audit)
+    assert [p.refused for p in audit] == [[]] * 5 + [["file:///etc/passwd"]]
+    out = pdf.render_pdfs([page(b) for b in bodies], base_dir=templates_dir())
+    assert [pdf_words(x).strip() for x in out] == [f"doc {n}" for n in range(5)]

@@ -210,10 +210,8 @@ def render_pdfs(htmls: list[str], *, base_dir: Path, allowed=(), overlays=(),
             while_rendering()
         return _render_all(todo, options) if todo else []
 
-    def replayed(asked: list[str]) -> AssetPolicy:      # a cached document's audit
-        return replace(policy(base_dir, allowed, overlays), asked=list(asked))
-
-    outcomes = render_cache.through(htmls, options, render, replayed)
+    outcomes = render_cache.through(htmls, options, render, lambda asked: replace(
+        policy(base_dir, allowed, overlays), asked=list(asked)))     # a cached one's audit
     if audit is not None:
         audit.extend(policy for _, _, policy in outcomes)
     for kind, value, _ in outcomes:
@@ -253,17 +251,19 @@ Outcome = tuple  # ("ok", pdf bytes, policy) | ("error", message, policy) | ("cr
 
 
 def _render_all(htmls: list[str], options: dict) -> list[Outcome]:
-    """Each document's outcome; the first rendered here, the others in forked children."""
+    """Each document's outcome, as many at once as there are cores (more only fight over
+    them): the first of each group rendered here, the others in forked children."""
     import weasyprint  # noqa: F401  (before forking, so that children share it)
 
-    children = [_fork_one(html, options) for html in htmls[1:]] \
-        if len(htmls) > 1 and can_fork() else []
+    width = (os.cpu_count() or 1) if len(htmls) > 1 and can_fork() else 1
     outcomes: list[Outcome] = []
-    try:
-        for html in htmls[:1] if children else htmls:
-            outcomes.append(_outcome(html, options))
-    finally:
-        outcomes += [collect() for collect in children]
+    for start in range(0, len(htmls), width):
+        group = htmls[start:start + width]
+        children = [_fork_one(html, options) for html in group[1:]]
+        try:
+            outcomes.append(_outcome(group[0], options))
+        finally:
+            outcomes += [collect() for collect in children]
     return outcomes
 
 
