@@ -424,8 +424,8 @@ def test_small_photos_stay_small_and_transparent_ones_stay_png(folder):
 
 
 def test_a_photo_replaced_under_the_same_name_is_shrunk_again(folder):
-    """Shrunk photos are kept per process by file identity: a new file under the old name
-    (another size, another time) is read, never the old one's pixels."""
+    """Shrunk photos are kept per process by the digest of the file: a new file under the
+    old name is shrunk anew, never served the old one's pixels."""
     path = folder / "photos" / "small.jpg"
     Image.new("RGB", (640, 480), (10, 120, 10)).save(path)
     s = session(folder)

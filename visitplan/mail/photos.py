@@ -3,6 +3,7 @@ turned as its EXIF orientation says, stripped of every piece of metadata (EXIF w
 XMP, comments), with a stable Content-ID and an attachment name unique in the message."""
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,43 +26,43 @@ class Photo:
     cid: str          # Content-ID, with its angle brackets
 
 
-# a photo's file (path, size, modification time) -> (data, subtype, width, height)
-_shrunk: dict[tuple, tuple] = {}
+# the SHA-256 of a photo file -> (data, subtype, width, height)
+_shrunk: dict[bytes, tuple] = {}
 SHRUNK_KEPT = 32
 
 
 def photo(visit, index: int, path: Path, msg_id: str) -> Photo:
     """A photo shrunk for mail: long side at most PHOTO_LONG_SIDE, turned as its EXIF
     orientation says, and every piece of metadata (EXIF with GPS, XMP, comments) left out.
-    A process shrinks each file once while it is unchanged (the last SHRUNK_KEPT kept):
+    A process shrinks the same content once (the last SHRUNK_KEPT kept, by digest):
     resampling a camera photo takes a tenth of a second, which a process that builds the
     same follow-up again (the test suite does, dozens of times) need not pay twice."""
     label = path.relative_to(visit.folder.resolve()).as_posix() \
         if path.is_relative_to(visit.folder.resolve()) else path.name
+    dotted = f"minutes.photos[{index}]"
     try:
-        st = path.stat()
-        ident = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    except OSError:
-        ident = None
-    if ident is None or ident not in _shrunk:
-        shrunk = _shrink(visit, f"minutes.photos[{index}]", label, path)
-        if ident is not None:
-            while len(_shrunk) >= SHRUNK_KEPT:
-                _shrunk.pop(next(iter(_shrunk)))
-            _shrunk[ident] = shrunk
-    else:
-        shrunk = _shrunk[ident]
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed([visit.problem(dotted, f"cannot read {label!r} as a photo "
+                                              f"({exc.strerror or exc})", "error")]) from None
+    digest = hashlib.sha256(raw).digest()
+    shrunk = _shrunk.get(digest)
+    if shrunk is None:
+        shrunk = _shrink(visit, dotted, label, raw)
+        while len(_shrunk) >= SHRUNK_KEPT:
+            _shrunk.pop(next(iter(_shrunk)))
+        _shrunk[digest] = shrunk
     data, subtype, width, height = shrunk
     suffix = ".png" if subtype == "png" else ".jpg"
     return Photo(label=label, filename=path.stem + suffix, data=data, subtype=subtype,
                  width=width, height=height, cid=content_id(msg_id, f"{index}:{label}"))
 
 
-def _shrink(visit, dotted: str, label: str, path: Path) -> tuple[bytes, str, int, int]:
+def _shrink(visit, dotted: str, label: str, raw: bytes) -> tuple[bytes, str, int, int]:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as original:
+        with Image.open(io.BytesIO(raw)) as original:
             image = ImageOps.exif_transpose(original)
             alpha = image.mode in ("RGBA", "LA", "PA") or (
                 image.mode == "P" and "transparency" in image.info)
