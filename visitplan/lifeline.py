@@ -11,11 +11,19 @@ that:
 * a child calls `die_with_parent` first thing: on Linux the kernel sends it SIGKILL when
   its parent ends (prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread ends it once its
   parent is gone (its parent process id changes).
+
+A forked child also leaves the objects it inherited out of its garbage collections
+(`gc.freeze` at the fork, as the gc module advises for fork without exec): a collection
+walks every tracked object and writes into its header, which made each render child copy
+its parent's whole heap page by page (measured: 0.25 s of CPU for a child of a 300 MB
+process, 0.03 s frozen). The children are short-lived; what they inherit is their
+parent's to free.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import signal
 import sys
@@ -48,7 +56,12 @@ def _close_locks_in_child() -> None:
     _lock_fds.clear()
 
 
-os.register_at_fork(after_in_child=_close_locks_in_child)
+def _after_fork_in_child() -> None:
+    _close_locks_in_child()
+    gc.freeze()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _set_death_signal() -> bool:
