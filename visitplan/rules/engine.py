@@ -6,6 +6,7 @@ tasks it gives each department, due relative to an anchor of the visit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,7 +135,7 @@ PACK = Obj({
 }, required=("name", "title"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Note:
     id: str
     topic: str
@@ -145,7 +146,7 @@ class Note:
     where: tuple = field(default=(0, 0), compare=False, repr=False)  # line, col of its id
 
 
-@dataclass
+@dataclass(frozen=True)
 class TaskRule:
     id: str
     department: str
@@ -160,7 +161,7 @@ class TaskRule:
     where: tuple = field(default=(0, 0), compare=False, repr=False)  # line, col of its id
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pack:
     name: str
     title: dict
@@ -218,7 +219,7 @@ def load_registry(user_dir: Path | None = None) -> dict[str, Pack]:
     problems, packs = [], {}
     for name, (path, builtin) in files.items():
         try:
-            packs[name] = load_pack(path, builtin)
+            packs[name] = _kept_pack(path, builtin)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
     owners = {}
@@ -235,6 +236,28 @@ def load_registry(user_dir: Path | None = None) -> dict[str, Pack]:
         raise ValidationFailed(problems)
     order = [n for n in BUILTIN_ORDER if n in packs] + sorted(set(packs) - set(BUILTIN_ORDER))
     return {n: packs[n] for n in order}
+
+
+# (path, builtin, SHA-256 of the file) -> its Pack, for the life of the process
+_packs: dict[tuple, Pack] = {}
+PACKS_KEPT = 256
+
+
+def _kept_pack(path: Path, builtin: bool) -> Pack:
+    """load_pack, once per content of a file in a process: every command opens a session
+    and reads the packs (30 ms for the built-ins); a process that runs many (the test
+    suite runs hundreds) reads each unchanged file once. Packs are frozen, so the one kept
+    cannot be changed by whoever got it; a file that does not load is read again."""
+    try:
+        key = (str(path), builtin, hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return load_pack(path, builtin)        # which says what is wrong with the file
+    if key not in _packs:
+        pack = load_pack(path, builtin)
+        while len(_packs) >= PACKS_KEPT:
+            _packs.pop(next(iter(_packs)))
+        _packs[key] = pack
+    return _packs[key]
 
 
 def _check_references(packs: dict[str, Pack]) -> list[Problem]:
