@@ -17,6 +17,7 @@ ACTION:DISPLAY, which every calendar shows).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 
@@ -69,6 +70,16 @@ def contact_details(lang: str, name: str, phone: str | None, email: str | None) 
             + (m["before_email"] + email if email else "") + m["tail"])
 
 
+@functools.lru_cache(maxsize=32)
+def vtimezone(zone: str, first: dt.date, last: dt.date):
+    """The VTIMEZONE of `zone` with its transitions from `first` to `last`, worked out once
+    per process for the same span (icalendar takes 25 ms). Calendars only add it and
+    write it out; none changes it."""
+    import icalendar
+
+    return icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
+
+
 def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     """The calendar of a visit, wording in `lang`. `dtstamp` (UTC) defaults to now; tests
     fix it."""
@@ -87,8 +98,7 @@ def build_ics(visit, lang: str, dtstamp: dt.datetime | None = None) -> bytes:
     cal.add("x-wr-timezone", visit.timezone)
     first = visit.arrival.at.date() - dt.timedelta(days=366)
     last = visit.departure.at.date() + dt.timedelta(days=366)
-    cal.add_component(icalendar.Timezone.from_tzid(visit.timezone, first_date=first,
-                                                   last_date=last))
+    cal.add_component(vtimezone(visit.timezone, first, last))
 
     def event(key, summary, start, end, location=None, lines=(), category=None,
               remind=None):

@@ -5,6 +5,7 @@ and itinerary.md, in the guest's language.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from visitplan.documents.context import (Joined, capital, comma, day, days, guest,
                                          home_times, host, seniority, staff_name, text,
@@ -155,7 +156,6 @@ def _host(visit, lang: str) -> dict:
 def contact_qr(visit, lang: str | None = None) -> str:
     """The host contact as a vCard in a QR code (PNG data URL), so the guest saves the
     contact in one scan."""
-    import segno
     import segno.helpers
 
     contact, h = visit.host.contact, visit.host
@@ -163,9 +163,17 @@ def contact_qr(visit, lang: str | None = None) -> str:
     surname, given = split_name(latin, h.country)
     display = str(staff_name(contact, h.country, lang or visit.language))
     org = h.company + (f" / {h.company_local}" if h.company_local else "")
-    data = segno.helpers.make_vcard_data(
+    return _qr_png(segno.helpers.make_vcard_data(
         name=f"{surname};{given}", displayname=display, email=contact.email,
-        phone=contact.phone, org=org, title=contact.role)
+        phone=contact.phone, org=org, title=contact.role))
+
+
+@functools.lru_cache(maxsize=64)
+def _qr_png(data: str) -> str:
+    """The QR code of `data` as a PNG data URL, made once per text in a process (choosing
+    the best mask takes 30 ms; the pre-arrival email and the itinerary draw the same)."""
+    import segno
+
     qr = segno.make(data, error="m", micro=False)
     # PNG, one pixel a module, drawn without smoothing: a few hundred bytes, and cheap to
     # paint on every page (an SVG path of the same code costs WeasyPrint ~0.3 s a page)

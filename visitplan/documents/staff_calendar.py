@@ -36,7 +36,7 @@ from pathlib import Path
 
 from visitplan import __version__
 from visitplan.documents import ics_lines
-from visitplan.documents.calendar import item_keys
+from visitplan.documents.calendar import item_keys, vtimezone
 from visitplan.documents.output import atomic_write
 from visitplan.text.i18n import t
 
@@ -141,9 +141,8 @@ def build_ics(department: str, evs: list[dict], lang: str,
                               department=t(f"department.{department}", lang)))
     for zone in sorted({ev["tz"] for ev in evs}):
         starts = [ev["start"].date() for ev in evs if ev["tz"] == zone]
-        cal.add_component(icalendar.Timezone.from_tzid(
-            zone, first_date=min(starts) - dt.timedelta(days=366),
-            last_date=max(starts) + dt.timedelta(days=366)))
+        cal.add_component(vtimezone(zone, min(starts) - dt.timedelta(days=366),
+                                    max(starts) + dt.timedelta(days=366)))
     closing = b"END:VCALENDAR\r\n"
     body = b"".join(_vevent(ev, stamp)
                     for ev in sorted(evs, key=lambda e: (e["start"], e["uid"])))
