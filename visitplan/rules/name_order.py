@@ -60,6 +60,7 @@ def _counts(name: str) -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=4096)
 def script_of(name: str) -> str:
     """Dominant script of the letters of ``name``: ``"hangul"``, ``"han"``, ``"latin"`` or
     ``"other"``. Only letters count; the script with the most letters wins, ties going to
