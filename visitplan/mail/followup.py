@@ -29,10 +29,10 @@ import jinja2
 
 from visitplan.documents.output import atomic_write
 from visitplan.documents.render import environment
-from visitplan.errors import InputError, RenderError, ValidationFailed, VisitplanError
+from visitplan.errors import InputError, RenderError, ValidationFailed
 from visitplan.mail import smtp as mail
 from visitplan.mail.photos import PHOTO_LONG_SIDE, Photo, photo, unique_filenames
-from visitplan.mail.sent import keep_sent
+from visitplan.mail.sent import keep_guest_copy
 from visitplan.mail.smtp import _CONTROL, MAX_MESSAGE_BYTES, DeliveryResult
 from visitplan.rules.names import greeting_line, script_detail
 from visitplan.text.dates import format_date as document_date
@@ -130,11 +130,7 @@ def send_followup(session, visit, state, force: bool = False, now: dt.datetime |
                           force=force, environ=environ, outbox=outbox)
     if result.sent and output_dir is not None:
         sent_on = (now or dt.datetime.now(visit.tz)).astimezone(visit.tz).date()
-        try:
-            result.copy = keep_sent(msg, Path(output_dir), SENT_NAME, sent_on)
-            atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
-        except (VisitplanError, OSError) as exc:
-            result.copy_error = str(exc)
+        keep_guest_copy(result, msg, Path(output_dir), SENT_NAME, sent_on)
     return result
 
 

@@ -30,11 +30,11 @@ from visitplan.documents.output import atomic_write
 from visitplan.documents.pdf import lang_of, render_pdfs
 from visitplan.documents.render import environment
 from visitplan.documents.resources import templates_dir
-from visitplan.errors import InputError, RenderError, ValidationFailed, VisitplanError
+from visitplan.errors import InputError, RenderError, ValidationFailed
 from visitplan.mail import smtp as mail
 from visitplan.mail.followup import (_at, _company, _contact_sender, _person_name, _plain,
                                      _signature_name, id_domain, stamp)
-from visitplan.mail.sent import keep_sent
+from visitplan.mail.sent import keep_guest_copy
 from visitplan.mail.smtp import MAX_MESSAGE_BYTES, DeliveryResult
 from visitplan.rules.names import greeting_line
 from visitplan.text.dates import format_datetime as local_datetime
@@ -168,11 +168,7 @@ def send_prearrival(session, visit, state, force: bool = False,
                           force=force, environ=environ, outbox=outbox)
     if result.sent and output_dir is not None:
         sent_on = day or dt.datetime.now(visit.tz).date()
-        try:
-            result.copy = keep_sent(msg, Path(output_dir), SENT_NAME, sent_on)
-            atomic_write({Path(output_dir) / FILENAME: msg.as_bytes()})
-        except (VisitplanError, OSError) as exc:
-            result.copy_error = str(exc)
+        keep_guest_copy(result, msg, Path(output_dir), SENT_NAME, sent_on)
     return result
 
 

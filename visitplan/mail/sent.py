@@ -14,6 +14,7 @@ import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
+from visitplan.documents.output import atomic_write
 from visitplan.errors import VisitplanError
 
 SENT = "sent"
@@ -59,3 +60,14 @@ def keep_sent(msg: EmailMessage, folder: Path, name: str, day: dt.date) -> Path:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def keep_guest_copy(result, msg: EmailMessage, folder: Path, name: str, day: dt.date) -> None:
+    """After a guest email went out: keep the copy sent (`keep_sent`) and write it as
+    <name>.eml in the visit's folder. A failure is recorded as `result.copy_error`, never
+    raised: the message was sent all the same."""
+    try:
+        result.copy = keep_sent(msg, Path(folder), name, day)
+        atomic_write({Path(folder) / f"{name}.eml": msg.as_bytes()})
+    except (VisitplanError, OSError) as exc:
+        result.copy_error = str(exc)
