@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 from visitplan import __version__
@@ -53,6 +52,8 @@ def _file_digest(path: Path) -> bytes:
 
 def key(html: str, options: dict) -> str:
     """The digest a document is kept under (see the module docstring)."""
+    from importlib import metadata     # only when the cache is on: not on every start-up
+
     h = hashlib.sha256()
     h.update(f"visitplan {__version__}; weasyprint {metadata.version('weasyprint')}\0"
              .encode())

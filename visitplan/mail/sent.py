@@ -26,13 +26,15 @@ def digests_folder(output_root: Path) -> Path:
     return Path(output_root) / DIGESTS
 
 
-def keep_sent(msg: EmailMessage, folder: Path, name: str, day: dt.date) -> Path:
+def keep_sent(msg: EmailMessage, folder: Path, name: str, day: dt.date,
+              data: bytes | None = None) -> Path:
     """Keep `msg` as folder/sent/<name>-<day>.eml without ever replacing a file: the copy is
     written under a temporary name and linked into place, which fails when the name is
     taken, and the next free `-2`, `-3` … is used instead. Raises VisitplanError naming the
-    path when it cannot be written (the message was sent all the same)."""
+    path when it cannot be written (the message was sent all the same). `data`: the message
+    already serialized, when the caller has it."""
     target_dir = Path(folder) / SENT
-    data = msg.as_bytes()
+    data = msg.as_bytes() if data is None else data
     tmp = None
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
@@ -66,8 +68,9 @@ def keep_guest_copy(result, msg: EmailMessage, folder: Path, name: str, day: dt.
     """After a guest email went out: keep the copy sent (`keep_sent`) and write it as
     <name>.eml in the visit's folder. A failure is recorded as `result.copy_error`, never
     raised: the message was sent all the same."""
+    data = msg.as_bytes()
     try:
-        result.copy = keep_sent(msg, Path(folder), name, day)
-        atomic_write({Path(folder) / f"{name}.eml": msg.as_bytes()})
+        result.copy = keep_sent(msg, Path(folder), name, day, data)
+        atomic_write({Path(folder) / f"{name}.eml": data})
     except (VisitplanError, OSError) as exc:
         result.copy_error = str(exc)
